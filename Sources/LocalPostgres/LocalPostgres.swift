@@ -1,0 +1,215 @@
+import Foundation
+
+/// A throwaway PostgreSQL cluster for local runs and tests.
+///
+/// It is created with the installed server's `initdb` and `pg_ctl` (found through `pg_config --bindir`),
+/// listens on a unix socket in its own folder and on a loopback TCP port, trusts local connections,
+/// and is removed by `stop()`. `initdb` refuses to run as root, so as root the server runs as an
+/// unprivileged OS user (`postgres` by default) through `runuser`.
+public final class LocalPostgres: @unchecked Sendable {
+    public let root: URL
+    public let port: Int
+    public let superuser = "postgres"
+    private let bindir: URL
+    private let osUser: String?
+    private let lock = NSLock()
+    private var running = false
+
+    public var dataDirectory: URL { root.appendingPathComponent("data") }
+    /// The unix socket folder; libpq takes it as `host`.
+    public var socketDirectory: String { root.path }
+    public var logFile: URL { root.appendingPathComponent("postgres.log") }
+
+    /// A libpq conninfo string for `database` as the superuser over the unix socket.
+    public func conninfo(database: String = "postgres", user: String? = nil) -> String {
+        "host=\(socketDirectory) port=\(port) dbname=\(database) user=\(user ?? superuser)"
+    }
+
+    /// The same server over TCP loopback, for tools that measure the network path.
+    public func tcpConninfo(database: String = "postgres", user: String? = nil) -> String {
+        "host=127.0.0.1 port=\(port) dbname=\(database) user=\(user ?? superuser)"
+    }
+
+    /// Creates and starts a new cluster in a fresh folder under `parent` (default: the temporary folder).
+    ///
+    /// Local and loopback connections are trusted; `passwordRoles` must instead give a password over TCP,
+    /// so tests can try a wrong one.
+    public static func start(
+        parent: URL? = nil, settings: [String: String] = [:], passwordRoles: [String] = []
+    ) throws -> LocalPostgres {
+        let bindir = try Self.serverBinDirectory()
+        let base = parent ?? FileManager.default.temporaryDirectory
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let root = base.appendingPathComponent("concord-pg-\(UUID().uuidString.prefix(8).lowercased())")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let osUser: String? =
+            geteuid() == 0 ? (ProcessInfo.processInfo.environment["CONCORD_PG_OS_USER"] ?? "postgres") : nil
+        if let osUser {
+            // The server's files must belong to the user that runs it; the parent must be traversable.
+            try run("/bin/chown", ["-R", osUser, root.path])
+            try run("/bin/chmod", ["0755", root.path])
+        }
+        let cluster = LocalPostgres(root: root, port: try freePort(), bindir: bindir, osUser: osUser)
+        try cluster.initialise(settings: settings, passwordRoles: passwordRoles)
+        try cluster.startServer()
+        return cluster
+    }
+
+    init(root: URL, port: Int, bindir: URL, osUser: String?) {
+        self.root = root
+        self.port = port
+        self.bindir = bindir
+        self.osUser = osUser
+    }
+
+    deinit { stop() }
+
+    private func initialise(settings: [String: String], passwordRoles: [String]) throws {
+        try runAsServerUser(
+            "initdb",
+            ["-D", dataDirectory.path, "-U", superuser, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "-N"]
+        )
+        var conf = [
+            "listen_addresses": "'127.0.0.1'",
+            "port": "\(port)",
+            "unix_socket_directories": "'\(socketDirectory)'",
+            "max_connections": "200",
+            "fsync": "off",
+            "synchronous_commit": "off",
+            "full_page_writes": "off",
+            "shared_buffers": "'256MB'",
+            "log_min_messages": "warning",
+        ]
+        for (key, value) in settings { conf[key] = value }
+        let text = conf.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
+        let hba =
+            ["local all all trust"]
+            + passwordRoles.map { "host all \($0) 127.0.0.1/32 scram-sha-256" }
+            + ["host all all 127.0.0.1/32 trust", "host replication all 127.0.0.1/32 trust"]
+        try hba.joined(separator: "\n").appending("\n")
+            .write(to: dataDirectory.appendingPathComponent("pg_hba.conf"), atomically: false, encoding: .utf8)
+        let confFile = dataDirectory.appendingPathComponent("postgresql.auto.conf")
+        let handle = try FileHandle(forWritingTo: confFile)
+        handle.seekToEndOfFile()
+        handle.write(Data(("\n" + text + "\n").utf8))
+        try handle.close()
+    }
+
+    private func startServer() throws {
+        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"])
+        lock.withLock { running = true }
+    }
+
+    /// Restarts the server; open connections are cut, as after a crash or a failover.
+    public func restart() throws {
+        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-m", "fast", "restart"])
+    }
+
+    /// Stops the server and removes its folder. Safe to call more than once.
+    public func stop() {
+        let wasRunning = lock.withLock {
+            let was = running
+            running = false
+            return was
+        }
+        guard wasRunning else { return }
+        _ = try? runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "-m", "immediate", "stop"])
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// The path of a server program such as `pgbench` or `psql`.
+    public func binary(_ name: String) -> String { bindir.appendingPathComponent(name).path }
+
+    @discardableResult
+    private func runAsServerUser(_ program: String, _ arguments: [String]) throws -> String {
+        let path = binary(program)
+        if let osUser {
+            return try Self.run("/usr/sbin/runuser", ["-u", osUser, "--", path] + arguments)
+        }
+        return try Self.run(path, arguments)
+    }
+
+    static func serverBinDirectory() throws -> URL {
+        if let explicit = ProcessInfo.processInfo.environment["CONCORD_PG_BINDIR"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        let out = try run("/usr/bin/env", ["pg_config", "--bindir"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let dir = URL(fileURLWithPath: out)
+        guard FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("initdb").path) else {
+            throw LocalPostgresError.serverNotInstalled(bindir: out)
+        }
+        return dir
+    }
+
+    /// Runs a program and returns its output.
+    ///
+    /// Spawned with posix_spawn and reaped with waitpid: `pg_ctl start` leaves a daemon behind, which has
+    /// been seen to keep Foundation's `Process.waitUntilExit` waiting. The output goes through a file, not a
+    /// pipe, because a daemon holding a pipe's write end would keep a reader waiting for ever.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("concord-run-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw LocalPostgresError.commandFailed(
+                command: executable, status: spawned, output: String(cString: strerror(spawned)))
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // WIFEXITED and WEXITSTATUS are macros Swift cannot call.
+        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exitCode == 0 else {
+            throw LocalPostgresError.commandFailed(
+                command: ([executable] + arguments).joined(separator: " "), status: exitCode, output: text)
+        }
+        return text
+    }
+
+    /// Asks the kernel for a free loopback port.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LocalPostgresError.noFreePort }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw LocalPostgresError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+public enum LocalPostgresError: Error, CustomStringConvertible {
+    case serverNotInstalled(bindir: String)
+    case commandFailed(command: String, status: Int32, output: String)
+    case noFreePort
+
+    public var description: String {
+        switch self {
+        case .serverNotInstalled(let bindir):
+            return "PostgreSQL server programs not found in \(bindir); install the Debian package postgresql"
+        case .commandFailed(let command, let status, let output):
+            return "\(command) exited with \(status): \(output)"
+        case .noFreePort:
+            return "no free TCP port on 127.0.0.1"
+        }
+    }
+}

@@ -1,0 +1,382 @@
+import CLibPQ
+import Dispatch
+import Foundation
+
+/// One libpq connection.
+///
+/// libpq's calls block, so every call on a connection runs on the connection's own serial dispatch queue:
+/// the waiting happens on a thread of that queue and never on Swift's cooperative pool, and the serial queue
+/// is what makes the `PGconn` (which is not thread-safe) safe to share. Statements are prepared once per
+/// connection and results come back in binary format.
+public final class Connection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let queue: DispatchQueue
+    /// Guards `cancelHandle`, `busy` and `cancelRequested`, the only state touched off the queue.
+    private let cancelLock = NSLock()
+    private var cancelHandle: OpaquePointer?
+    private var busy = false
+    private var cancelRequested = false
+    // Touched only on `queue`.
+    private var preparedStatements: [String: String] = [:]
+    private var statementCounter = 0
+    private var closed = false
+
+    public let createdAt: Date
+    /// More distinct statements than this run unnamed, so dynamic SQL cannot grow the cache without bound.
+    public static let preparedStatementLimit = 1_000
+
+    private init(handle: OpaquePointer, queue: DispatchQueue) {
+        self.handle = handle
+        self.queue = queue
+        self.cancelHandle = PQgetCancel(handle)
+        self.createdAt = Date()
+    }
+
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
+
+    /// Opens a connection from a libpq conninfo string or a `postgres://` URL.
+    ///
+    /// Everything libpq reads keeps working: multi-host lists with `target_session_attrs`, `sslmode`,
+    /// `.pgpass` and the `PG*` environment variables.
+    public static func connect(_ conninfo: String) async throws -> Connection {
+        try ConnectionString.validate(conninfo)
+        let queue = DispatchQueue(label: "pq.connection")
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try open(conninfo, queue: queue) })
+            }
+        }
+    }
+
+    private static func open(_ conninfo: String, queue: DispatchQueue) throws -> Connection {
+        guard let handle = PQconnectdb(conninfo) else {
+            throw PostgresError(.connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(handle)
+            throw PostgresError(.connectionFailed, message: ConnectionString.explain(message))
+        }
+        // The binary protocol carries text as the client encoding; UTF-8 is what Swift strings are.
+        guard PQsetClientEncoding(handle, "UTF8") == 0 else {
+            PQfinish(handle)
+            throw PostgresError(.connectionFailed, message: "the server refused client_encoding UTF8")
+        }
+        return Connection(handle: handle, queue: queue)
+    }
+
+    // MARK: Running statements
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(_ statement: SQL) async throws -> QueryResult {
+        try await pipeline([statement])[0]
+    }
+
+    /// Runs one statement and returns how many rows it changed.
+    @discardableResult
+    public func execute(_ statement: SQL) async throws -> Int {
+        try await query(statement).affectedRows
+    }
+
+    /// Sends all statements at once and waits once: the whole list costs one network round trip.
+    ///
+    /// The first error is thrown after every result has been read, so the connection stays usable.
+    public func pipeline(_ statements: [SQL]) async throws -> [QueryResult] {
+        let encoded = try statements.map(EncodedStatement.init)
+        return try await run { connection in try connection.runPipeline(encoded) }
+    }
+
+    /// Runs SQL text through the simple-query protocol: several statements, no parameters (migrations).
+    public func simpleQuery(_ text: String) async throws {
+        try await run { connection in
+            guard let result = PQexec(connection.handle, text) else { throw connection.connectionError() }
+            defer { PQclear(result) }
+            try connection.check(result)
+        }
+    }
+
+    /// The connection's transaction state, as libpq last saw it.
+    public var transactionStatus: TransactionStatus {
+        get async {
+            (try? await run { TransactionStatus(PQtransactionStatus($0.handle)) }) ?? .unknown
+        }
+    }
+
+    /// Whether the connection still works, judged without a round trip: a server that went away has
+    /// closed the socket, which shows up as readable with nothing to consume.
+    public func isAlive() async -> Bool {
+        (try? await run { connection in connection.probe() }) ?? false
+    }
+
+    /// Runs `body` with the raw `PGconn *`, on the connection's queue; the escape hatch for what is not wrapped.
+    public func withUnsafeHandle<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T
+    {
+        try await run { try body($0.handle) }
+    }
+
+    /// Closes the connection; later calls fail with `.connectionLost`.
+    public func close() async {
+        _ = try? await run { connection in
+            connection.closed = true
+        }
+    }
+
+    // MARK: On the queue
+
+    func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                queue.async {
+                    continuation.resume(with: Result { try self.guarded(body) })
+                }
+            }
+        } onCancel: {
+            self.requestCancel()
+        }
+    }
+
+    private func guarded<T>(_ body: (Connection) throws -> T) throws -> T {
+        let cancelled = cancelLock.withLock {
+            busy = true
+            return cancelRequested
+        }
+        defer {
+            cancelLock.withLock {
+                busy = false
+                cancelRequested = false
+            }
+        }
+        if cancelled { throw PostgresError(.queryCancelled, message: "the task was cancelled before the query ran") }
+        if closed { throw PostgresError(.connectionLost, message: "the connection is closed") }
+        return try body(self)
+    }
+
+    /// Asks the server to cancel what this connection is running; PQcancel is the thread-safe way to do so.
+    private func requestCancel() {
+        cancelLock.withLock {
+            cancelRequested = true
+            guard busy, let cancelHandle else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+        }
+    }
+
+    private func probe() -> Bool {
+        guard !closed, PQstatus(handle) == CONNECTION_OK else { return false }
+        // A server that shut down sent a FATAL message and then closed: the first read gets the message,
+        // a second one sees the end of the stream. Idle sockets are not readable at all.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { break }
+            if PQconsumeInput(handle) == 0 { return false }
+            while let notice = PQnotifies(handle) { PQfreemem(notice) }
+        }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    private func runPipeline(_ statements: [EncodedStatement]) throws -> [QueryResult] {
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
+        var expected: [Expected] = []
+        var preparing: [String: String] = [:]
+        do {
+            for statement in statements {
+                expected += try send(statement, preparing: &preparing)
+            }
+            guard PQpipelineSync(handle) == 1 else { throw connectionError() }
+        } catch {
+            drainPipeline()
+            throw error
+        }
+        var results: [QueryResult] = []
+        var firstError: (any Error)?
+        for item in expected {
+            do {
+                let result = try readResult()
+                switch item {
+                case .prepare(let text, let name):
+                    defer { PQclear(result) }
+                    try check(result)
+                    preparedStatements[text] = name
+                case .rows:
+                    let rows = QueryResult(taking: result)
+                    try check(result)
+                    results.append(rows)
+                }
+            } catch var error as PostgresError {
+                if firstError == nil {
+                    error.query = item.text
+                    firstError = error
+                }
+                if PQstatus(handle) != CONNECTION_OK { break }
+            } catch {
+                if firstError == nil { firstError = error }
+                if PQstatus(handle) != CONNECTION_OK { break }
+            }
+        }
+        drainPipeline()
+        if let firstError { throw firstError }
+        return results
+    }
+
+    private enum Expected {
+        case prepare(text: String, name: String)
+        case rows(text: String)
+
+        var text: String {
+            switch self {
+            case .prepare(let text, _), .rows(let text): return text
+            }
+        }
+    }
+
+    /// Queues one statement, preparing it first when this connection has not seen it (in this pipeline either).
+    private func send(_ statement: EncodedStatement, preparing: inout [String: String]) throws -> [Expected] {
+        var expected: [Expected] = []
+        var name = preparedStatements[statement.text] ?? preparing[statement.text]
+        if name == nil && preparedStatements.count < Self.preparedStatementLimit {
+            statementCounter += 1
+            let newName = "pq_\(statementCounter)"
+            preparing[statement.text] = newName
+            guard PQsendPrepare(handle, newName, statement.text, Int32(statement.values.count), nil) == 1 else {
+                throw connectionError()
+            }
+            expected.append(.prepare(text: statement.text, name: newName))
+            name = newName
+        }
+        let sent = statement.withCValues { values in
+            if let name {
+                return PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 1)
+            }
+            return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values, nil, nil, 1)
+        }
+        guard sent == 1 else { throw connectionError() }
+        expected.append(.rows(text: statement.text))
+        return expected
+    }
+
+    /// The next command's result; libpq follows each with a NULL, which is consumed here.
+    private func readResult() throws -> OpaquePointer {
+        guard let result = PQgetResult(handle) else { throw connectionError() }
+        // Commands after a failed one in the same pipeline are skipped by the server.
+        if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+            PQclear(result)
+            _ = PQgetResult(handle)
+            throw PostgresError(.server, message: "skipped: an earlier statement in the pipeline failed")
+        }
+        // In pipeline mode each command's results end with one NULL.
+        if let unexpected = PQgetResult(handle) { PQclear(unexpected) }
+        return result
+    }
+
+    /// Reads up to and including the sync point, then leaves pipeline mode.
+    private func drainPipeline() {
+        while PQstatus(handle) == CONNECTION_OK {
+            guard let result = PQgetResult(handle) else {
+                if PQexitPipelineMode(handle) == 1 { return }
+                continue
+            }
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC {
+                _ = PQexitPipelineMode(handle)
+                return
+            }
+        }
+    }
+
+    /// Throws the result's error, if it carries one; the caller still owns (and frees) the result.
+    func check(_ result: OpaquePointer) throws {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_COPY_IN, PGRES_SINGLE_TUPLE:
+            return
+        default:
+            throw serverError(result)
+        }
+    }
+
+    private func serverError(_ result: OpaquePointer) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: value)
+        }
+        guard let state = field("C") else {
+            if PQstatus(handle) != CONNECTION_OK { return connectionError() }
+            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            return PostgresError(.client, message: message.isEmpty ? "unknown libpq error" : message)
+        }
+        return PostgresError(
+            PostgresError.kind(forSQLState: state), sqlState: state, message: field("M") ?? "",
+            detail: field("D"), hint: field("H"), constraint: field("n"), table: field("t"), column: field("c"),
+            schema: field("s"))
+    }
+
+    func connectionError() -> PostgresError {
+        let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let kind: PostgresError.Kind = PQstatus(handle) == CONNECTION_OK ? .client : .connectionLost
+        return PostgresError(kind, message: message.isEmpty ? "the connection failed" : message)
+    }
+
+    // MARK: COPY
+
+    /// Loads rows with `COPY ... FROM STDIN` (text format) and returns how many were written.
+    ///
+    /// `statement` names the table and columns only, e.g. `COPY leaders (org_id, name) FROM STDIN`;
+    /// the values travel as COPY data, escaped here, never as SQL.
+    public func copyIn(_ statement: String, rows: [[any PostgresEncodable]]) async throws -> Int {
+        var buffer = ""
+        var chunks: [String] = []
+        for row in rows {
+            buffer += try CopyText.line(row)
+            if buffer.utf8.count > 256 * 1024 {
+                chunks.append(buffer)
+                buffer = ""
+            }
+        }
+        if !buffer.isEmpty { chunks.append(buffer) }
+        let payload = chunks
+        return try await run { connection in try connection.runCopy(statement, chunks: payload) }
+    }
+
+    private func runCopy(_ statement: String, chunks: [String]) throws -> Int {
+        guard let start = PQexec(handle, statement) else { throw connectionError() }
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            try check(start)
+            throw PostgresError(.client, message: "\(statement) did not start a COPY FROM STDIN")
+        }
+        PQclear(start)
+        var failure: String?
+        for chunk in chunks {
+            let sent = chunk.withCString { PQputCopyData(handle, $0, Int32(strlen($0))) }
+            if sent != 1 {
+                failure = String(cString: PQerrorMessage(handle))
+                break
+            }
+        }
+        guard PQputCopyEnd(handle, failure) == 1 else { throw connectionError() }
+        guard let result = PQgetResult(handle) else { throw connectionError() }
+        while let extra = PQgetResult(handle) { PQclear(extra) }
+        defer { PQclear(result) }
+        try check(result)
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+}
+
+/// What libpq reports of the connection's transaction.
+public enum TransactionStatus: Sendable {
+    case idle, active, inTransaction, failedTransaction, unknown
+
+    init(_ status: PGTransactionStatusType) {
+        switch status {
+        case PQTRANS_IDLE: self = .idle
+        case PQTRANS_ACTIVE: self = .active
+        case PQTRANS_INTRANS: self = .inTransaction
+        case PQTRANS_INERROR: self = .failedTransaction
+        default: self = .unknown
+        }
+    }
+}

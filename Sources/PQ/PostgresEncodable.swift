@@ -1,0 +1,98 @@
+import Foundation
+
+/// A Swift value that can be bound as a query parameter.
+///
+/// Parameters go in the text format with their type left to the server to infer from the statement
+/// (or from an explicit cast such as `$1::uuid`), which lets one Swift type serve several column types.
+public protocol PostgresEncodable: Sendable {
+    /// The text the server parses, or nil for NULL.
+    func postgresText() throws -> String?
+}
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public func postgresText() throws -> String? {
+        guard let value = self else { return nil }
+        return try value.postgresText()
+    }
+}
+
+extension String: PostgresEncodable {
+    public func postgresText() throws -> String? {
+        // libpq passes text parameters as C strings: a NUL would silently cut the value short.
+        if utf8.contains(0) {
+            throw PostgresError(.encoding, message: "text values cannot contain NUL bytes")
+        }
+        return self
+    }
+}
+
+extension Bool: PostgresEncodable {
+    public func postgresText() -> String? { self ? "t" : "f" }
+}
+
+extension Int: PostgresEncodable {
+    public func postgresText() -> String? { String(self) }
+}
+extension Int16: PostgresEncodable {
+    public func postgresText() -> String? { String(self) }
+}
+extension Int32: PostgresEncodable {
+    public func postgresText() -> String? { String(self) }
+}
+extension Int64: PostgresEncodable {
+    public func postgresText() -> String? { String(self) }
+}
+
+extension Double: PostgresEncodable {
+    public func postgresText() -> String? {
+        if isNaN { return "NaN" }
+        if isInfinite { return self > 0 ? "Infinity" : "-Infinity" }
+        return "\(self)"
+    }
+}
+
+extension UUID: PostgresEncodable {
+    public func postgresText() -> String? { uuidString }
+}
+
+extension Date: PostgresEncodable {
+    public func postgresText() -> String? { PostgresTime.text(for: self) }
+}
+
+extension Decimal: PostgresEncodable {
+    public func postgresText() throws -> String? {
+        if isNaN { throw PostgresError(.encoding, message: "NaN is not an exact decimal") }
+        return description
+    }
+}
+
+extension PostgresJSON: PostgresEncodable {
+    public func postgresText() throws -> String? {
+        do {
+            return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        } catch {
+            throw PostgresError(.encoding, message: "cannot encode \(Value.self) as JSON: \(error)")
+        }
+    }
+}
+
+extension Array: PostgresEncodable where Element: PostgresEncodable {
+    /// An array literal with every element quoted, so commas, braces and quotes inside values stay data.
+    public func postgresText() throws -> String? {
+        var text = "{"
+        for (index, element) in enumerated() {
+            if index > 0 { text += "," }
+            guard let item = try element.postgresText() else {
+                text += "NULL"
+                continue
+            }
+            text += "\""
+            for character in item.unicodeScalars {
+                if character == "\"" || character == "\\" { text += "\\" }
+                text.unicodeScalars.append(character)
+            }
+            text += "\""
+        }
+        return text + "}"
+    }
+}

@@ -1,0 +1,82 @@
+import CLibPQ
+
+/// The rows of one statement, owning its `PGresult` and freeing it exactly once.
+public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
+    // A PGresult is immutable once returned, so reading it from any thread is safe.
+    let pointer: OpaquePointer
+    public let columnNames: [String]
+    private let columnTypes: [TypeOID]
+    private lazy var columnIndex: [String: Int] = {
+        var map: [String: Int] = [:]
+        for (index, name) in columnNames.enumerated() where map[name] == nil { map[name] = index }
+        return map
+    }()
+
+    init(taking pointer: OpaquePointer) {
+        self.pointer = pointer
+        let columns = Int(PQnfields(pointer))
+        columnNames = (0..<columns).map { String(cString: PQfname(pointer, Int32($0))) }
+        columnTypes = (0..<columns).map { TypeOID(PQftype(pointer, Int32($0))) }
+        count = Int(PQntuples(pointer))
+    }
+
+    deinit { PQclear(pointer) }
+
+    public let count: Int
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    public subscript(position: Int) -> Row { Row(result: self, index: position) }
+
+    /// Rows changed by an INSERT, UPDATE or DELETE.
+    public var affectedRows: Int { Int(String(cString: PQcmdTuples(pointer))) ?? 0 }
+
+    func index(ofColumn name: String) throws -> Int {
+        guard let index = columnIndex[name] else {
+            throw PostgresError(
+                .decoding,
+                message: "no column \"\(name)\" in the result (columns: \(columnNames.joined(separator: ", ")))")
+        }
+        return index
+    }
+
+    func cell(row: Int, column: Int) -> PostgresCell {
+        let r = Int32(row)
+        let c = Int32(column)
+        let bytes: UnsafeRawBufferPointer?
+        if PQgetisnull(pointer, r, c) == 1 {
+            bytes = nil
+        } else {
+            bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, r, c), count: Int(PQgetlength(pointer, r, c)))
+        }
+        return PostgresCell(
+            bytes: bytes, type: columnTypes[column], columnName: columnNames[column], columnIndex: column)
+    }
+}
+
+/// One row of a result; values are decoded on demand by column name or position.
+public struct Row: Sendable {
+    let result: QueryResult
+    let index: Int
+
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try T.decode(from: result.cell(row: index, column: try result.index(ofColumn: column)))
+    }
+
+    public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws -> T {
+        guard column >= 0 && column < result.columnNames.count else {
+            throw PostgresError(
+                .decoding, message: "column #\(column) is out of range (\(result.columnNames.count) columns)")
+        }
+        return try T.decode(from: result.cell(row: index, column: column))
+    }
+
+    /// Decodes the leading columns in order as a tuple: `let (id, name) = try row.decode((UUID, String).self)`.
+    public func decode<each T: PostgresDecodable>(_ types: (repeat each T).Type) throws -> (repeat each T) {
+        var column = 0
+        func next<U: PostgresDecodable>(_: U.Type) throws -> U {
+            defer { column += 1 }
+            return try decode(column, as: U.self)
+        }
+        return (repeat try next((each T).self))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// How a transaction runs.
+public struct TransactionOptions: Sendable {
+    public enum Isolation: String, Sendable {
+        case readCommitted = "READ COMMITTED"
+        case repeatableRead = "REPEATABLE READ"
+        case serializable = "SERIALIZABLE"
+    }
+
+    public var isolation: Isolation
+    public var readOnly: Bool
+    /// Settings made with `set_config(name, value, true)`: they end with the transaction, so a pooled
+    /// connection never carries one caller's settings (a tenant, say) into the next caller's work.
+    public var settings: [(name: String, value: String)]
+    /// Attempts after a serialization failure or deadlock before the error is thrown.
+    public var maxRetries: Int
+
+    public init(
+        isolation: Isolation = .readCommitted, readOnly: Bool = false,
+        settings: [(name: String, value: String)] = [], maxRetries: Int = 3
+    ) {
+        self.isolation = isolation
+        self.readOnly = readOnly
+        self.settings = settings
+        self.maxRetries = maxRetries
+    }
+
+    /// BEGIN and the settings, sent ahead of the first statement in the same round trip.
+    var prologue: [SQL] {
+        let mode = readOnly ? " READ ONLY" : ""
+        var statements: [SQL] = ["BEGIN ISOLATION LEVEL \(unescaped: isolation.rawValue)\(unescaped: mode)"]
+        for setting in settings {
+            statements.append("SELECT set_config(\(setting.name), \(setting.value), true)")
+        }
+        return statements
+    }
+}
+
+/// The statements of one transaction, on one connection.
+///
+/// BEGIN and the settings are not sent on their own: they go out in the same pipeline as the first
+/// statement, so a transaction of N statements costs N + 1 round trips (the last one is COMMIT).
+public final class Transaction: @unchecked Sendable {
+    public let connection: Connection
+    // Only touched by the task running the transaction body.
+    private var pendingPrologue: [SQL]
+
+    init(connection: Connection, options: TransactionOptions) {
+        self.connection = connection
+        self.pendingPrologue = options.prologue
+    }
+
+    @discardableResult
+    public func query(_ statement: SQL) async throws -> QueryResult {
+        try await pipeline([statement])[0]
+    }
+
+    @discardableResult
+    public func execute(_ statement: SQL) async throws -> Int {
+        try await query(statement).affectedRows
+    }
+
+    /// Several statements in one round trip; results in order.
+    public func pipeline(_ statements: [SQL]) async throws -> [QueryResult] {
+        let prologue = pendingPrologue
+        pendingPrologue = []
+        let results = try await connection.pipeline(prologue + statements)
+        return Array(results.dropFirst(prologue.count))
+    }
+
+    public func copyIn(_ statement: String, rows: [[any PostgresEncodable]]) async throws -> Int {
+        try await flushPrologue()
+        return try await connection.copyIn(statement, rows: rows)
+    }
+
+    func flushPrologue() async throws {
+        guard !pendingPrologue.isEmpty else { return }
+        let prologue = pendingPrologue
+        pendingPrologue = []
+        _ = try await connection.pipeline(prologue)
+    }
+
+    func commit() async throws {
+        if !pendingPrologue.isEmpty {
+            pendingPrologue = []
+            return  // Nothing was sent: there is nothing to commit.
+        }
+        try await connection.simpleQuery("COMMIT")
+    }
+
+    func rollback() async {
+        guard pendingPrologue.isEmpty else { return }
+        _ = try? await connection.simpleQuery("ROLLBACK")
+    }
+}
+
+extension ConnectionPool {
+    /// Runs `body` in a transaction and commits it; rolls back when it throws.
+    ///
+    /// A serialization failure or deadlock runs `body` again (up to `maxRetries`, with a short jittered
+    /// pause), so `body` must not have effects outside the database that cannot be repeated.
+    public nonisolated func withTransaction<T: Sendable>(
+        _ options: TransactionOptions = TransactionOptions(),
+        _ body: (Transaction) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await withConnection { connection in
+                    let transaction = Transaction(connection: connection, options: options)
+                    do {
+                        let value = try await body(transaction)
+                        try await transaction.commit()
+                        return value
+                    } catch {
+                        await transaction.rollback()
+                        throw error
+                    }
+                }
+            } catch let error as PostgresError where error.isTransient && attempt < options.maxRetries {
+                attempt += 1
+                let pause = Double.random(in: 0.001...0.005) * Double(1 << attempt)
+                try await Task.sleep(for: .seconds(pause))
+            }
+        }
+    }
+
+    /// A whole read-only transaction (BEGIN, settings, the statements, COMMIT) in one round trip.
+    ///
+    /// This is the shape of a tenant-scoped read: the tenant travels as a transaction-local setting in
+    /// the same pipeline as the query.
+    public nonisolated func pipelinedRead(
+        settings: [(name: String, value: String)] = [], _ statements: [SQL]
+    ) async throws -> [QueryResult] {
+        let options = TransactionOptions(readOnly: true, settings: settings)
+        let prologue = options.prologue
+        return try await withConnection { connection in
+            do {
+                let results = try await connection.pipeline(prologue + statements + ["COMMIT"])
+                return Array(results.dropFirst(prologue.count).dropLast())
+            } catch {
+                // A failed statement skips the COMMIT behind it and leaves the transaction open.
+                _ = try? await connection.simpleQuery("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}

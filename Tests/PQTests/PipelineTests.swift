@@ -1,0 +1,73 @@
+import ConcordTestSupport
+import Foundation
+import PQ
+import Testing
+
+@Suite struct PipelineTests {
+    @Test func aPipelinedTenantReadIsOneRoundTrip() async throws {
+        guard let cluster = try await TestDatabase.shared.localCluster() else { return }
+        let database = try await TestDatabase.shared.create(migrated: false)
+        try await Connection.connect(database.conninfo).simpleQuery(
+            "CREATE TABLE items (org text, name text); INSERT INTO items VALUES ('a', 'apple'), ('b', 'banana')")
+        let proxy = try RoundTripProxy(targetPort: cluster.port)
+        let pool = ConnectionPool(
+            PoolConfiguration(conninfo: "host=127.0.0.1 port=\(proxy.port) dbname=\(database.name) user=postgres"))
+        // Open the connection first: the login handshake is not part of the read.
+        try await pool.withConnection { _ in }
+        proxy.reset()
+        let results = try await pool.pipelinedRead(
+            settings: [("app.org", "b")],
+            ["SELECT name FROM items WHERE org = current_setting('app.org')"])
+        #expect(try results[0].map { try $0.decode(0, as: String.self) } == ["banana"])
+        #expect(proxy.roundTrips == 1)
+
+        // The same read as separate statements costs a round trip each.
+        proxy.reset()
+        try await pool.withConnection { connection in
+            try await connection.simpleQuery("BEGIN READ ONLY")
+            try await connection.query("SELECT set_config('app.org', \("b"), true)")
+            try await connection.query("SELECT name FROM items WHERE org = current_setting('app.org')")
+            try await connection.simpleQuery("COMMIT")
+        }
+        #expect(proxy.roundTrips == 4)
+    }
+
+    @Test func aFailedPipelinedReadLeavesNoOpenTransaction() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 1)
+        await #expect(throws: PostgresError.self) {
+            try await pool.pipelinedRead(["SELECT 1/0"])
+        }
+        let status = try await pool.withConnection { await $0.transactionStatus }
+        #expect(status == .idle)
+        let ok = try await pool.pipelinedRead(["SELECT 2::int4"])
+        #expect(try ok[0][0].decode(0, as: Int.self) == 2)
+    }
+
+    @Test func copyLoadsAHundredThousandRows() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        try await connection.simpleQuery("CREATE TABLE people (id int8, name text, note text)")
+        let rows: [[any PostgresEncodable]] = (0..<100_000).map { index in
+            [index, "person \(index)", index % 10 == 0 ? nil as String? : "tab\there, newline\nthere \\ done"]
+        }
+        let written = try await connection.copyIn("COPY people (id, name, note) FROM STDIN", rows: rows)
+        #expect(written == 100_000)
+        let summary = try await connection.query(
+            "SELECT count(*), count(note), sum(id)::int8, max(note) FROM people")[0]
+        #expect(try summary.decode(0, as: Int.self) == 100_000)
+        #expect(try summary.decode(1, as: Int.self) == 90_000)
+        #expect(try summary.decode(2, as: Int.self) == (0..<100_000).reduce(0, +))
+        #expect(try summary.decode(3, as: String.self) == "tab\there, newline\nthere \\ done")
+    }
+
+    @Test func aFailedCopyWritesNothingAndKeepsTheConnection() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        try await connection.simpleQuery("CREATE TABLE nums (n int4 NOT NULL)")
+        await #expect(throws: PostgresError.self) {
+            try await connection.copyIn("COPY nums (n) FROM STDIN", rows: [[1], [nil as Int?], [3]])
+        }
+        #expect(try await connection.query("SELECT count(*) FROM nums")[0].decode(0, as: Int.self) == 0)
+    }
+}

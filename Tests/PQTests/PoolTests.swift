@@ -1,0 +1,126 @@
+import ConcordTestSupport
+import Foundation
+import LocalPostgres
+import PQ
+import Testing
+
+@Suite struct PoolTests {
+    @Test func exhaustionTimesOutWithAClearError() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = ConnectionPool(
+            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .milliseconds(200)))
+        let holding = Gate(parties: 2)
+        let release = Gate(parties: 2)
+        let holder = Task {
+            try await pool.withConnection { _ in
+                await holding.arrive()
+                await release.arrive()
+            }
+        }
+        await holding.arrive()
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.withConnection { try await $0.query("SELECT 1") }
+        }
+        #expect(error?.kind == .poolTimeout)
+        #expect(error?.message.contains("exhausted") == true)
+        await release.arrive()
+        try await holder.value
+        // Once the connection is back, the next caller gets it.
+        let one = try await pool.withConnection { try await $0.query("SELECT 1::int4")[0].decode(0, as: Int.self) }
+        #expect(one == 1)
+    }
+
+    @Test func waitersAreServedInArrivalOrder() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = ConnectionPool(PoolConfiguration(conninfo: database.conninfo, maxConnections: 1))
+        let order = Recorder()
+        let holding = Gate(parties: 2)
+        let release = Gate(parties: 2)
+        let holder = Task {
+            try await pool.withConnection { _ in
+                await holding.arrive(); await release.arrive()
+            }
+        }
+        await holding.arrive()
+        var waiters: [Task<Void, any Error>] = []
+        for index in 0..<5 {
+            waiters.append(Task { try await pool.withConnection { _ in await order.append(index) } })
+            // Let each waiter queue up before the next one arrives.
+            while await pool.statistics.waiting < index + 1 { await Task.yield() }
+        }
+        await release.arrive()
+        try await holder.value
+        for waiter in waiters { try await waiter.value }
+        #expect(await order.values == [0, 1, 2, 3, 4])
+    }
+
+    @Test func aSettingInOneTransactionIsInvisibleToTheNextUser() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 1)
+        let first = try await pool.withTransaction(TransactionOptions(settings: [("app.org_id", "org-a")])) { tx in
+            let pid = try await tx.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+            let seen = try await tx.query("SELECT current_setting('app.org_id', true)")[0].decode(0, as: String?.self)
+            return (pid, seen)
+        }
+        #expect(first.1 == "org-a")
+        let second = try await pool.withTransaction { tx in
+            let pid = try await tx.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+            let seen = try await tx.query("SELECT current_setting('app.org_id', true)")[0].decode(0, as: String?.self)
+            return (pid, seen)
+        }
+        #expect(second.0 == first.0, "the same pooled connection served both")
+        #expect(second.1 == nil || second.1 == "")
+    }
+
+    @Test func aTransactionLeftOpenIsRolledBackOnReturn() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 1)
+        try await pool.withConnection { try await $0.simpleQuery("CREATE TABLE t (n int)") }
+        try await pool.withConnection { connection in
+            try await connection.simpleQuery("BEGIN")
+            try await connection.execute("INSERT INTO t VALUES (\(1))")
+        }
+        let count = try await pool.withConnection {
+            try await $0.query("SELECT count(*) FROM t")[0].decode(0, as: Int.self)
+        }
+        #expect(count == 0)
+    }
+
+    @Test func thePoolRecoversAfterTheServerRestarts() async throws {
+        // A cluster of its own: restarting the shared one would cut every other test's connections.
+        guard try await TestDatabase.shared.localCluster() != nil else { return }
+        let cluster = try LocalPostgres.start()
+        defer { cluster.stop() }
+        let pool = ConnectionPool(PoolConfiguration(conninfo: cluster.conninfo(), maxConnections: 2))
+        let before = try await pool.withConnection {
+            try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+        }
+        try cluster.restart()
+        let after = try await pool.withConnection {
+            try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+        }
+        #expect(before != after)
+    }
+
+    @Test func aCommittedTransactionIsVisibleAndAFailedOneIsNot() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool()
+        try await pool.withConnection { try await $0.simpleQuery("CREATE TABLE t (n int CHECK (n > 0))") }
+        try await pool.withTransaction { tx in try await tx.execute("INSERT INTO t VALUES (\(1))") }
+        await #expect(throws: PostgresError.self) {
+            try await pool.withTransaction { tx in
+                try await tx.execute("INSERT INTO t VALUES (\(2))")
+                try await tx.execute("INSERT INTO t VALUES (\(-1))")
+            }
+        }
+        let values = try await pool.withConnection { connection in
+            try await connection.query("SELECT n FROM t ORDER BY n").map { try $0.decode(0, as: Int.self) }
+        }
+        #expect(values == [1])
+    }
+}
+
+actor Recorder {
+    private(set) var values: [Int] = []
+    func append(_ value: Int) { values.append(value) }
+}

@@ -1,0 +1,96 @@
+-- The audit log: every write of a tenant table by an app role leaves a row
+-- with who, what, when, and the before and after images, though the app
+-- roles cannot write the log themselves.
+\set QUIET 1
+\set ON_ERROR_STOP 1
+\pset tuples_only on
+\pset format unaligned
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+\ir fixtures/two_orgs.psql
+SELECT no_plan();
+
+-- Writes as the API in organisation A, kept (not rolled back) so the log
+-- can be inspected below.
+SET LOCAL ROLE concord_api;
+SELECT set_config('app.org_id', test_support.org_a()::text, true) IS NOT NULL AS set_org,
+       set_config('app.actor', 'key:consultant-1', true) IS NOT NULL AS set_actor
+\gset
+INSERT INTO areas (org_id, name, external_key)
+VALUES (test_support.org_a(), 'Marketing', 'marketing');
+UPDATE areas SET name = 'Marketing and Sales', version = version + 1
+WHERE external_key = 'marketing';
+-- Changes nothing (but updated_at): not logged.
+UPDATE areas SET name = name WHERE external_key = 'marketing';
+SELECT set_config('app.actor', '', true) IS NOT NULL AS unset_actor \gset
+DELETE FROM areas WHERE external_key = 'marketing';
+UPDATE organisations SET nudge_weekly_cap = 3;
+SELECT count(*) AS api_sees_own_audit FROM audit_log WHERE table_name = 'areas' \gset
+SELECT set_config('app.org_id', test_support.org_b()::text, true) IS NOT NULL AS set_org_b \gset
+SELECT count(*) AS api_in_b_sees_a_audit FROM audit_log
+WHERE org_id = test_support.org_a() \gset
+RESET ROLE;
+
+CREATE VIEW test_support.marketing_log AS
+  SELECT * FROM audit_log
+  WHERE org_id = test_support.org_a() AND table_name = 'areas'
+    AND row_key ->> 'id' = (SELECT row_key ->> 'id' FROM audit_log
+                            WHERE table_name = 'areas' AND after ->> 'external_key' = 'marketing'
+                            LIMIT 1);
+
+SELECT is(
+  ARRAY(SELECT operation FROM test_support.marketing_log ORDER BY id),
+  ARRAY['INSERT', 'UPDATE', 'DELETE'],
+  'the insert, the update and the delete are logged; the empty update is not');
+
+SELECT is(
+  (SELECT (actor, before IS NULL, after ->> 'name', after ->> 'version',
+           row_key ? 'org_id' AND row_key ? 'id', at = now())::text
+   FROM test_support.marketing_log WHERE operation = 'INSERT'),
+  '(key:consultant-1,t,Marketing,1,t,t)',
+  'the insert: actor, no before image, the after image, the primary key, the time');
+
+SELECT is(
+  (SELECT (actor, before ->> 'name', after ->> 'name', before ->> 'version', after ->> 'version')::text
+   FROM test_support.marketing_log WHERE operation = 'UPDATE'),
+  '(key:consultant-1,Marketing,"Marketing and Sales",1,2)',
+  'the update: before and after images');
+
+SELECT is(
+  (SELECT (actor IS NULL, before ->> 'name', after IS NULL)::text
+   FROM test_support.marketing_log WHERE operation = 'DELETE'),
+  '(t,"Marketing and Sales",t)',
+  'the delete: the before image only; no actor when app.actor is unset');
+
+SELECT is(
+  (SELECT (row_key, before ->> 'nudge_weekly_cap', after ->> 'nudge_weekly_cap')::text
+   FROM audit_log WHERE table_name = 'organisations' AND operation = 'UPDATE'),
+  format('("{""org_id"": ""%s""}",5,3)', test_support.org_a()),
+  'updates of the organisation itself are logged, keyed by org_id');
+
+SELECT is(:'api_sees_own_audit'::bigint,
+  (SELECT count(*) FROM audit_log
+   WHERE org_id = test_support.org_a() AND table_name = 'areas'),
+  'the API reads its organisation''s log');
+
+SELECT is(:'api_in_b_sees_a_audit'::int, 0,
+  'the API under another organisation''s setting reads none of it');
+
+SELECT is(
+  (SELECT count(*)::int FROM audit_log
+   WHERE org_id = test_support.org_a() AND table_name = 'alignment_ratings'),
+  2, 'rating inserts are logged too');
+
+SELECT is(test_support.outcome('concord_api', test_support.org_a()::text,
+  $$INSERT INTO audit_log (org_id, table_name, operation, row_key, after)
+    VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'areas', 'INSERT', '{}', '{}')$$),
+  '42501:permission denied for table audit_log',
+  'the API cannot write the log directly');
+
+SELECT is(test_support.outcome('concord_worker', test_support.org_a()::text,
+  $$DELETE FROM audit_log$$),
+  '42501:permission denied for table audit_log',
+  'the worker cannot delete from the log');
+
+SELECT * FROM finish(true);
+ROLLBACK;
