@@ -11,6 +11,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The C library, reached through pkg-config (Debian: libpq-dev).
@@ -32,6 +37,44 @@ let package = Package(
         .target(name: "ConcordDomain"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
         .target(name: "ConcordStore", dependencies: ["PQ", "ConcordDomain"]),
+        // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
+        .target(
+            name: "ConcordQueue",
+            dependencies: [
+                "PQ", "ConcordDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The HTTP API as a library; `concord-api` only starts it.
+        .target(
+            name: "ConcordAPI",
+            dependencies: [
+                "PQ", "ConcordDomain", "ConcordStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The worker as a library: nudge planning and delivery on the queue; `concord-worker` only starts it.
+        .target(
+            name: "ConcordWorker",
+            dependencies: [
+                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "concord-api", dependencies: ["ConcordAPI"]),
+        .executableTarget(name: "concord-worker", dependencies: ["ConcordWorker"]),
+        // Benchmarks, run by the scripts in Benchmarks/ in release mode.
+        .executableTarget(
+            name: "pq-benchmark", dependencies: ["PQ"], path: "Benchmarks/PQBenchmark"
+        ),
         .target(
             name: "ConcordCLI",
             dependencies: [
@@ -45,6 +88,9 @@ let package = Package(
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
         .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
+        .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["ConcordAPI", "ConcordTestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["ConcordWorker", "ConcordTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

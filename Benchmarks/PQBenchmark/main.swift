@@ -1,0 +1,1 @@
+print("pq-benchmark: not built yet")

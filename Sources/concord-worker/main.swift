@@ -1,0 +1,1 @@
+print("concord-worker: not built yet")
