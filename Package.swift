@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // The C library, reached through pkg-config (Debian: libpq-dev).
@@ -36,7 +37,10 @@ let package = Package(
         // Domain rules and math: no SQL, no HTTP, no I/O.
         .target(name: "ConcordDomain"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
-        .target(name: "ConcordStore", dependencies: ["PQ", "ConcordDomain"]),
+        .target(
+            name: "ConcordStore",
+            dependencies: ["PQ", "ConcordDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
         .target(
             name: "ConcordQueue",
@@ -52,6 +56,7 @@ let package = Package(
             dependencies: [
                 "PQ", "ConcordDomain", "ConcordStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,14 +87,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "concord", dependencies: ["ConcordCLI"]),
+        .executableTarget(
+            name: "concord",
+            dependencies: ["ConcordCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Shared by the test targets: one local cluster per test process, a fresh database per suite.
         .target(name: "ConcordTestSupport", dependencies: ["PQ", "LocalPostgres", "Migrations"]),
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
         .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
         .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport"]),
-        .testTarget(name: "APITests", dependencies: ["ConcordAPI", "ConcordTestSupport"]),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "ConcordAPI", "ConcordStore", "ConcordTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(name: "WorkerTests", dependencies: ["ConcordWorker", "ConcordTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

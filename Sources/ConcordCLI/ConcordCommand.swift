@@ -1,11 +1,12 @@
 import ArgumentParser
 
 /// `concord`: the operator's command line.
+@available(macOS 10.15, *)
 public struct ConcordCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "concord",
         abstract: "Concord: leadership alignment for change initiatives.",
-        subcommands: [DevCommand.self, MigrateCommand.self]
+        subcommands: [DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An RFC 9457 problem document: the one shape every API error takes.
+public struct Problem: HTTPResponseError, Codable, Sendable {
+    /// One rule a field broke, so a client can point at it.
+    public struct FieldError: Codable, Sendable, Equatable {
+        public var field: String
+        public var rule: String
+        public var message: String
+
+        public init(field: String, rule: String, message: String) {
+            self.field = field
+            self.rule = rule
+            self.message = message
+        }
+    }
+
+    public var type: String
+    public var title: String
+    public var statusCode: Int
+    public var detail: String?
+    public var instance: String?
+    public var requestId: String?
+    public var errors: [FieldError]?
+
+    public var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    public init(
+        _ status: HTTPResponse.Status, type: String, title: String, detail: String? = nil,
+        errors: [FieldError]? = nil
+    ) {
+        self.type = "https://concord.example/problems/\(type)"
+        self.title = title
+        self.statusCode = status.code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, detail, instance, errors
+        case statusCode = "status"
+        case requestId = "request_id"
+    }
+
+    public static let mediaType = "application/problem+json"
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var problem = self
+        problem.instance = problem.instance ?? request.uri.path
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(problem)
+        var headers = HTTPFields()
+        headers[.contentType] = Self.mediaType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Problem {
+    public static func notFound(_ what: String) -> Problem {
+        Problem(.notFound, type: "not-found", title: "Not found", detail: "\(what) does not exist")
+    }
+
+    public static func badRequest(_ detail: String, errors: [FieldError]? = nil) -> Problem {
+        Problem(.badRequest, type: "bad-request", title: "Bad request", detail: detail, errors: errors)
+    }
+
+    public static func invalid(field: String, rule: String, message: String) -> Problem {
+        Problem(
+            .unprocessableContent, type: "validation", title: "Invalid input", detail: message,
+            errors: [FieldError(field: field, rule: rule, message: message)])
+    }
+
+    public static let unauthorized = Problem(
+        .unauthorized, type: "unauthorized", title: "Unauthorized",
+        detail: "send a valid API key as 'Authorization: Bearer <key>'")
+
+    public static func forbidden(_ detail: String) -> Problem {
+        Problem(.forbidden, type: "forbidden", title: "Forbidden", detail: detail)
+    }
+}

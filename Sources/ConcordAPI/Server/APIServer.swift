@@ -1,0 +1,58 @@
+import ConcordStore
+import Foundation
+import Hummingbird
+import Logging
+import PQ
+
+/// How the API listens and how long it trusts a key lookup.
+public struct APIConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// How long a key lookup is reused; a revoked key is refused at most this long after revocation.
+    public var keyCacheLifetime: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, keyCacheLifetime: Duration = .seconds(5)) {
+        self.host = host
+        self.port = port
+        self.keyCacheLifetime = keyCacheLifetime
+    }
+}
+
+/// What the routes need: the store for tenant data, the key directory, and the key cache.
+public struct APIDependencies: Sendable {
+    public let store: Store
+    public let keys: KeyDirectory
+    let cache: KeyCache
+
+    public init(store: Store, keys: KeyDirectory, keyCacheLifetime: Duration) {
+        self.store = store
+        self.keys = keys
+        self.cache = KeyCache(directory: keys, lifetime: keyCacheLifetime)
+    }
+}
+
+/// Builds the Hummingbird application: middleware, public routes, and the authenticated `/v1` routes.
+public enum APIServer {
+    public static func application(
+        configuration: APIConfiguration, pool: ConnectionPool, logger: Logger
+    ) -> some ApplicationProtocol {
+        let dependencies = APIDependencies(
+            store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: configuration.keyCacheLifetime)
+        let router = makeRouter(dependencies)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "concord"),
+            logger: logger)
+    }
+
+    public static func makeRouter(_ dependencies: APIDependencies) -> Router<ConcordRequestContext> {
+        let router = Router(context: ConcordRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes(pool: dependencies.store.pool).register(on: router)
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(cache: dependencies.cache))
+        OrganisationRoutes(dependencies: dependencies).register(on: v1)
+        return router
+    }
+}

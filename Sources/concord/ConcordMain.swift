@@ -1,0 +1,7 @@
+import ArgumentParser
+import ConcordCLI
+
+@main
+struct ConcordMain: AsyncMainProtocol {
+    typealias Command = ConcordCommand
+}

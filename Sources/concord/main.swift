@@ -1,3 +1,0 @@
-import ConcordCLI
-
-await ConcordCommand.main()
