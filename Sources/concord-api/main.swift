@@ -1,10 +1,13 @@
 import ConcordAPI
 import Foundation
 import Logging
+import Metrics
 import PQ
+import Prometheus
 
 // concord-api: reads its settings, opens the pool, serves until SIGTERM or SIGINT (graceful shutdown).
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
+MetricsSystem.bootstrap(PrometheusMetricsFactory())
 var logger = Logger(label: "concord-api")
 logger.logLevel = .info
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PQ
+import Prometheus
 
 /// How the API listens and how long it trusts a key lookup.
 public struct APIConfiguration: Sendable {
@@ -22,11 +23,16 @@ public struct APIConfiguration: Sendable {
 public struct APIDependencies: Sendable {
     public let store: Store
     public let keys: KeyDirectory
+    public let metrics: PrometheusCollectorRegistry
     let cache: KeyCache
 
-    public init(store: Store, keys: KeyDirectory, keyCacheLifetime: Duration) {
+    public init(
+        store: Store, keys: KeyDirectory, keyCacheLifetime: Duration,
+        metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
+    ) {
         self.store = store
         self.keys = keys
+        self.metrics = metrics
         self.cache = KeyCache(directory: keys, lifetime: keyCacheLifetime)
     }
 }
@@ -49,8 +55,10 @@ public enum APIServer {
     public static func makeRouter(_ dependencies: APIDependencies) -> Router<ConcordRequestContext> {
         let router = Router(context: ConcordRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(pool: dependencies.store.pool).register(on: router)
+        MetricsRoutes(registry: dependencies.metrics, pool: dependencies.store.pool).register(on: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(cache: dependencies.cache))
         OrganisationRoutes(dependencies: dependencies).register(on: v1)
         return router
