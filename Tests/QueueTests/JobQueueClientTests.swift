@@ -106,3 +106,34 @@ import Testing
         #expect(try bi[0].decode("usage", as: Bool.self) == false)
     }
 }
+
+@Suite struct MaintenanceTests {
+    @Test func theCleanerDeletesOnlyFinishedJobsPastTheirRetention() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let old = try await queue.enqueue(NewJob(kind: "old"))
+        let recent = try await queue.enqueue(NewJob(kind: "recent"))
+        let waiting = try await queue.enqueue(NewJob(kind: "waiting"))
+        try await queue.cancel(id: old.id)
+        try await queue.cancel(id: recent.id)
+        try await db.superuser(
+            "UPDATE queue.jobs SET finalized_at = now() - interval '2 days' WHERE id IN (\(old.id), \(waiting.id)) AND state = 'cancelled'"
+        )
+        let deleted = try await JobCleaner(pool: db.pool(user: "concord_worker")).runOnce()
+        #expect(deleted == 1)
+        #expect(try await queue.job(id: old.id) == nil)
+        #expect(try await queue.job(id: recent.id)?.state == .cancelled)
+        #expect(try await queue.job(id: waiting.id)?.state == .available)
+    }
+
+    @Test func theSchedulerMakesDueJobsAvailableAndLeavesFutureOnes() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let due = try await queue.enqueue(NewJob(kind: "due", runAt: Date().addingTimeInterval(3600)))
+        let future = try await queue.enqueue(NewJob(kind: "future", runAt: Date().addingTimeInterval(3600)))
+        try await db.superuser("UPDATE queue.jobs SET run_at = now() - interval '1 second' WHERE id = \(due.id)")
+        #expect(try await JobScheduler(pool: db.pool(user: "concord_worker")).runOnce() == 1)
+        #expect(try await queue.job(id: due.id)?.state == .available)
+        #expect(try await queue.job(id: future.id)?.state == .scheduled)
+    }
+}
