@@ -1,0 +1,152 @@
+import ConcordDomain
+import Foundation
+import Logging
+import PQ
+import ServiceLifecycle
+
+/// Runs jobs: claims batches with `FOR UPDATE SKIP LOCKED`, runs their handlers concurrently, records the
+/// outcomes, renews the leases of running jobs, wakes on LISTEN/NOTIFY (polling as the fallback), and runs
+/// the maintenance services. Any number of workers, in any number of processes, can share one database.
+///
+/// A `Service`: on graceful shutdown or cancellation it stops claiming, lets running jobs finish within
+/// `shutdownDeadline`, and hands the rest back to available (their attempt given back).
+public final class QueueWorker: Service, Sendable {
+    public let pool: ConnectionPool
+    public let registry: JobRegistry
+    public let configuration: QueueWorkerConfiguration
+    let logger: Logger
+    let running = RunningJobs()
+    let random: Locked<SplitMix64>
+    /// Created with the worker, so its schedules start from the time the worker was made.
+    let periodic: PeriodicEnqueuer?
+    private let control = Locked(Control())
+
+    private struct Control {
+        var stopping = false
+        var signals: AsyncStream<WorkerSignal>.Continuation?
+    }
+
+    public init(
+        pool: ConnectionPool, registry: JobRegistry, configuration: QueueWorkerConfiguration = .init(),
+        logger: Logger = Logger(label: "concord.queue.worker")
+    ) {
+        self.pool = pool
+        self.registry = registry
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        self.logger = logger
+        self.random = Locked(SplitMix64(seed: configuration.randomSeed ?? UInt64.random(in: .min ... .max)))
+        self.periodic =
+            configuration.periodicJobs.isEmpty
+            ? nil
+            : PeriodicEnqueuer(
+                pool: pool, jobs: configuration.periodicJobs, startingAt: configuration.now(), logger: self.logger)
+    }
+
+    public var workerID: String { configuration.workerID }
+
+    /// Jobs whose handlers are running now.
+    public var runningCount: Int { running.count }
+
+    public func run() async throws {
+        let (signals, emit) = AsyncStream.makeStream(of: WorkerSignal.self)
+        let stoppedAlready = control.withLock { control in
+            control.signals = emit
+            return control.stopping
+        }
+        if stoppedAlready { return }
+        emit.yield(.wake)
+        let leases = Task { await renewLeases() }
+        logger.info("queue worker started", metadata: ["queues": "\(configuration.queues)"])
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.tick(emit) }
+                if configuration.listens { group.addTask { await self.listen(emit) } }
+                if configuration.runsMaintenance { addMaintenance(to: &group, emit: emit) }
+                await dispatch(signals)
+                group.cancelAll()
+            }
+        } onCancelOrGracefulShutdown: {
+            self.shutdown()
+        }
+        // In a task of its own: when run() was cancelled, statements issued here would be cancelled too.
+        await Task { await self.drain() }.value
+        leases.cancel()
+        emit.finish()
+        logger.info("queue worker stopped")
+    }
+
+    /// Stops claiming and begins the shutdown that `run()` completes; what graceful shutdown triggers.
+    public func shutdown() {
+        let signals = control.withLock { control in
+            control.stopping = true
+            return control.signals
+        }
+        signals?.yield(.shutdown)
+    }
+
+    var isStopping: Bool { control.withLock { $0.stopping } }
+
+    /// Wakes the dispatch loop (a no-op before `run()` and after it ends).
+    func emit(_ signal: WorkerSignal) {
+        control.withLock { $0.signals }?.yield(signal)
+    }
+
+    /// Claims whenever something may have changed, while slots are free.
+    private func dispatch(_ signals: AsyncStream<WorkerSignal>) async {
+        // After a claim came back short, only a wake-up or a tick can bring new work: a finished job alone
+        // does not need a claim.
+        var drained = false
+        // A finished job frees one slot; claiming for every one of them costs a statement per job, so wait
+        // until half a batch is free (or nothing runs).
+        let refill = max(1, (min(configuration.batchSize, configuration.concurrency) + 1) / 2)
+        for await signal in signals {
+            switch signal {
+            case .shutdown: return
+            case .finished:
+                let free = configuration.concurrency - running.count
+                if drained || (free < refill && running.count > 0) { continue }
+            case .wake, .tick: drained = false
+            }
+            while !isStopping && running.count < configuration.concurrency {
+                let wanted = min(configuration.batchSize, configuration.concurrency - running.count)
+                let jobs: [Job]
+                do {
+                    jobs = try await claim(limit: wanted)
+                } catch {
+                    if !Task.isCancelled { logger.error("claiming jobs failed", metadata: ["error": "\(error)"]) }
+                    break
+                }
+                for job in jobs { launch(job) }
+                if jobs.count < wanted {
+                    drained = true
+                    break
+                }
+            }
+            if isStopping { return }
+        }
+    }
+
+    /// Claims up to `limit` available jobs of this worker's queues, in priority, run_at, id order.
+    func claim(limit: Int) async throws -> [Job] {
+        let rows = try await pool.withTransaction { tx in
+            try await tx.query(
+                """
+                WITH picked AS (
+                  SELECT id FROM queue.jobs
+                  WHERE state = 'available' AND queue = ANY (\(configuration.queues)::text[])
+                  ORDER BY priority, run_at, id
+                  LIMIT \(limit)
+                  FOR UPDATE SKIP LOCKED)
+                UPDATE queue.jobs AS j SET
+                  state = 'running', attempt = j.attempt + 1, attempted_at = now(),
+                  attempted_by = \(configuration.workerID),
+                  lease_expires_at = now() + make_interval(secs => \(configuration.lease.seconds))
+                FROM picked WHERE j.id = picked.id
+                RETURNING \(unescaped: Job.columns("j"))
+                """)
+        }
+        return try rows.map(Job.init(row:))
+    }
+}

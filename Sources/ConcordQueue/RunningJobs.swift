@@ -1,0 +1,112 @@
+import Foundation
+
+/// The jobs a worker is running: their handler tasks, and whether their outcome is being recorded.
+final class RunningJobs: Sendable {
+    struct Entry {
+        let attempt: Int
+        let handler: Task<Void, any Error>
+        /// The handler returned and its outcome is being written; no longer handed back on shutdown.
+        var finishing = false
+    }
+
+    private struct State {
+        var entries: [Int64: Entry] = [:]
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+        var cancelledWaiters: Set<UUID> = []
+    }
+
+    private let state = Locked(State())
+
+    var count: Int { state.withLock { $0.entries.count } }
+
+    func insert(id: Int64, attempt: Int, handler: Task<Void, any Error>) {
+        state.withLock { $0.entries[id] = Entry(attempt: attempt, handler: handler) }
+    }
+
+    /// Marks the job as finishing; false when it was handed back meanwhile (its outcome must not be written).
+    func beginFinishing(id: Int64, attempt: Int) -> Bool {
+        state.withLock { state in
+            guard state.entries[id]?.attempt == attempt else { return false }
+            state.entries[id]?.finishing = true
+            return true
+        }
+    }
+
+    func remove(id: Int64, attempt: Int) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard state.entries[id]?.attempt == attempt else { return [] }
+            state.entries[id] = nil
+            guard state.entries.isEmpty else { return [] }
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// The running (not finishing) jobs and their attempts, for lease renewal.
+    var leases: [(id: Int64, attempt: Int)] {
+        state.withLock { state in
+            state.entries.filter { !$0.value.finishing }.map { (id: $0.key, attempt: $0.value.attempt) }
+        }
+    }
+
+    /// Cancels the handler of one job (a cancel request, or a lease lost to the rescuer).
+    func cancelHandler(id: Int64) {
+        state.withLock { $0.entries[id]?.handler }?.cancel()
+    }
+
+    /// Removes the jobs still running (not finishing) and returns them, for hand-back at shutdown.
+    func takeRunning() -> [(id: Int64, attempt: Int, handler: Task<Void, any Error>)] {
+        let (taken, waiters) = state.withLock { state -> ([Int64: Entry], [CheckedContinuation<Void, Never>]) in
+            let taken = state.entries.filter { !$0.value.finishing }
+            for id in taken.keys { state.entries[id] = nil }
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            if state.entries.isEmpty {
+                waiters = Array(state.waiters.values)
+                state.waiters.removeAll()
+            }
+            return (taken, waiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        return taken.map { (id: $0.key, attempt: $0.value.attempt, handler: $0.value.handler) }
+    }
+
+    /// Returns once no job is running or finishing, or when the calling task is cancelled.
+    func waitUntilEmpty() async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.entries.isEmpty || state.cancelledWaiters.remove(id) != nil { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+                state.cancelledWaiters.insert(id)
+                return nil
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// Waits until empty, at most `timeout`; true when empty.
+    func waitUntilEmpty(timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.waitUntilEmpty()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first || count == 0
+        }
+    }
+}

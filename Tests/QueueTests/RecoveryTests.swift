@@ -1,0 +1,130 @@
+import ConcordDomain
+import ConcordQueue
+import ConcordTestSupport
+import Foundation
+import Logging
+import PQ
+import ServiceLifecycle
+import Testing
+
+@Suite struct RecoveryTests {
+    @Test func aJobOfADeadWorkerIsRescuedAndFinishedByAnother() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let enqueued = try await queue.enqueue(NewJob(kind: "survive"))
+        // A worker claimed it and died: its lease ran out and nobody renews it.
+        try await db.superuser(
+            """
+            UPDATE queue.jobs SET state = 'running', attempt = 1, attempted_at = now() - interval '1 minute',
+              attempted_by = 'dead-worker', lease_expires_at = now() - interval '1 second'
+            WHERE id = \(enqueued.id)
+            """)
+        let runs = Probe<Job>()
+        var registry = JobRegistry()
+        registry.register(kind: "survive") { job in await runs.record(job) }
+        let worker = db.worker(registry, fastConfiguration("rescuer"))
+        try await runs.wait(forCount: 1, "the rescued job to run")
+        try await worker.stop()
+
+        let job = try #require(try await queue.job(id: enqueued.id))
+        #expect(job.state == .completed)
+        #expect(job.attempt == 2)
+        #expect(job.attemptedBy == worker.worker.workerID)
+        #expect(job.errors.count == 1)
+        #expect(job.errors.first?.error.contains("dead-worker") == true)
+    }
+
+    @Test func aWorkerThatStopsRenewingLosesItsJobToAnother() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let started = Probe<String>()
+        var registry = JobRegistry()
+        registry.register(kind: "hang-once") { job in
+            await started.record(job.attemptedBy ?? "")
+            if job.attempt == 1 { try await Task.sleep(for: .seconds(3600)) }
+        }
+        // The first worker's run task is torn down without graceful hand-back: its pool is closed under it,
+        // so neither hand-back nor lease renewal reaches the database, as when a process is killed.
+        let doomedPool = db.pool(user: "concord_worker")
+        let doomed = QueueWorker(
+            pool: doomedPool, registry: registry,
+            configuration: fastConfiguration("doomed", lease: .milliseconds(600), shutdownDeadline: .zero))
+        let doomedTask = Task { try await doomed.run() }
+        let enqueued = try await queue.enqueue(NewJob(kind: "hang-once"))
+        try await started.wait(forCount: 1, "the first run")
+        await doomedPool.close()
+        doomedTask.cancel()
+        _ = try? await within(.seconds(30), "the doomed worker to stop") { try await doomedTask.value }
+
+        let survivor = db.worker(registry, fastConfiguration("survivor"))
+        try await started.wait(forCount: 2, "the run on the other worker")
+        try await survivor.stop()
+        #expect(await started.values == [doomed.workerID, survivor.worker.workerID])
+        let job = try #require(try await queue.job(id: enqueued.id))
+        #expect(job.state == .completed)
+        #expect(job.errors.first?.error.contains("lease expired") == true)
+    }
+
+    @Test func gracefulShutdownFinishesWhatItCanAndHandsBackTheRest() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let started = Probe<String>()
+        let release = Probe<Void>()
+        var registry = JobRegistry()
+        registry.register(kind: "quick") { _ in
+            await started.record("quick")
+            try await release.wait(forCount: 1, "the release")
+        }
+        registry.register(kind: "stuck") { _ in
+            await started.record("stuck")
+            try await Task.sleep(for: .seconds(3600))
+        }
+        let worker = QueueWorker(
+            pool: db.pool(user: "concord_worker"), registry: registry,
+            configuration: fastConfiguration("w", shutdownDeadline: .milliseconds(500)))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [worker], logger: Logger(label: "test")))
+        let running = Task { try await group.run() }
+        let quick = try await queue.enqueue(NewJob(kind: "quick"))
+        let stuck = try await queue.enqueue(NewJob(kind: "stuck"))
+        try await started.wait(forCount: 2, "both jobs to start")
+
+        await group.triggerGracefulShutdown()
+        await release.record(())  // the quick job finishes inside the deadline; the stuck one never does
+        try await within(.seconds(30), "the service group to stop") { try await running.value }
+
+        #expect(try await queue.job(id: quick.id)?.state == .completed)
+        let handedBack = try #require(try await queue.job(id: stuck.id))
+        #expect(handedBack.state == .available)
+        #expect(handedBack.attempt == 0, "a shutdown gives the attempt back")
+        #expect(handedBack.leaseExpiresAt == nil)
+        #expect(handedBack.errors.isEmpty)
+    }
+
+    @Test func cancellingARunningJobStopsItsHandler() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let events = Probe<String>()
+        var registry = JobRegistry()
+        registry.register(kind: "long") { _ in
+            await events.record("started")
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                await events.record("stopped")
+                throw error
+            }
+        }
+        let worker = db.worker(registry, fastConfiguration("w", lease: .seconds(3)))
+        let enqueued = try await queue.enqueue(NewJob(kind: "long"))
+        try await events.wait(forCount: 1, "the job to start")
+        let requested = try #require(try await queue.cancel(id: enqueued.id))
+        #expect(requested.state == .running)
+        #expect(requested.cancelRequestedAt != nil)
+        try await events.wait(forCount: 2, "the handler to be cancelled")
+        try await worker.stop()
+        let job = try #require(try await queue.job(id: enqueued.id))
+        #expect(job.state == .cancelled)
+        #expect(job.finalizedAt != nil)
+    }
+}
