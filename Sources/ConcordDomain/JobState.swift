@@ -21,7 +21,8 @@ public enum JobState: String, Codable, CaseIterable, Sendable {
         switch self {
         case .available: [.running, .scheduled, .cancelled, .discarded]
         case .scheduled: [.available, .cancelled, .discarded]
-        case .running: [.completed, .retryable, .discarded, .cancelled, .scheduled]
+        // Back to available: a graceful shutdown hands unfinished jobs back with the attempt returned.
+        case .running: [.completed, .retryable, .discarded, .cancelled, .scheduled, .available]
         case .retryable: [.available, .cancelled, .discarded]
         case .completed, .discarded, .cancelled: [.available]
         }

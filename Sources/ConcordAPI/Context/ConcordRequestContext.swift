@@ -32,8 +32,31 @@ public enum JSONCoding {
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(path.last!.stringValue) }
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+
+    /// `lead_area_id` → `leadAreaID`: the inverse of the encoder's snake_case for Swift's `ID` names,
+    /// which Foundation's `convertFromSnakeCase` would turn into `leadAreaId` and miss.
+    struct SnakeCaseKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+
+        init(_ snake: String) {
+            let words = snake.split(separator: "_", omittingEmptySubsequences: true)
+            guard let first = words.first else {
+                stringValue = snake
+                return
+            }
+            stringValue =
+                String(first)
+                + words.dropFirst().map { word in
+                    word == "id" ? "ID" : word.prefix(1).uppercased() + word.dropFirst()
+                }.joined()
+        }
+
+        init?(stringValue: String) { self.init(stringValue) }
+        init?(intValue: Int) { nil }
+    }
 }

@@ -1,0 +1,17 @@
+import Foundation
+
+/// RFC 7396 JSON Merge Patch over the editable fields of a resource: fields the patch names change,
+/// `null` clears one, the rest keep their current values.
+enum MergePatch {
+    static func apply<Fields: Codable>(_ patch: Data, to current: Fields) throws -> Fields {
+        guard let changes = try JSONSerialization.jsonObject(with: patch) as? [String: Any] else {
+            throw Problem.badRequest("a PATCH body is a JSON object of the fields to change")
+        }
+        let encoded = try JSONCoding.encoder.encode(current)
+        var merged = (try JSONSerialization.jsonObject(with: encoded) as? [String: Any]) ?? [:]
+        for (key, value) in changes {
+            if value is NSNull { merged.removeValue(forKey: key) } else { merged[key] = value }
+        }
+        return try JSONCoding.decoder.decode(Fields.self, from: JSONSerialization.data(withJSONObject: merged))
+    }
+}
