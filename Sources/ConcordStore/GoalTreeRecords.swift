@@ -89,6 +89,20 @@ public struct GoalNodeFields: Sendable, Codable, Hashable {
     }
 }
 
+extension GoalNodeFields {
+    /// Kind and title are required; a node starts green with no confidence estimate.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: try container.decode(NodeKind.self, forKey: .kind),
+            title: try container.decode(String.self, forKey: .title),
+            measure: try container.decodeIfPresent(String.self, forKey: .measure),
+            accountableLeaderID: try container.decodeIfPresent(UUID.self, forKey: .accountableLeaderID),
+            status: try container.decodeIfPresent(NodeStatus.self, forKey: .status) ?? .green,
+            confidence: try container.decodeIfPresent(Int.self, forKey: .confidence))
+    }
+}
+
 /// "In order to have `parentID` we must have `childID`."
 public struct GoalLinkRecord: Sendable, Codable, Hashable {
     public let parentID: UUID

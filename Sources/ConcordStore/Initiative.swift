@@ -130,3 +130,23 @@ public struct InitiativeChanges: Sendable, Codable, Hashable {
             revisitCadenceDays: initiative.revisitCadenceDays, quietAfterDays: initiative.quietAfterDays)
     }
 }
+
+extension NewInitiative {
+    /// Only title, lead area and importance are required; the rest take the same defaults as the initialiser.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            title: try container.decode(String.self, forKey: .title),
+            description: try container.decodeIfPresent(String.self, forKey: .description) ?? "",
+            leadAreaID: try container.decode(UUID.self, forKey: .leadAreaID),
+            sponsorLeaderID: try container.decodeIfPresent(UUID.self, forKey: .sponsorLeaderID),
+            importance: try container.decode(Int.self, forKey: .importance),
+            stage: try container.decodeIfPresent(Stage.self, forKey: .stage) ?? .proposed,
+            health: try container.decodeIfPresent(Health.self, forKey: .health) ?? .onTrack,
+            startDate: try container.decodeIfPresent(CivilDate.self, forKey: .startDate),
+            targetDate: try container.decodeIfPresent(CivilDate.self, forKey: .targetDate),
+            revisitCadenceDays: try container.decodeIfPresent(Int.self, forKey: .revisitCadenceDays),
+            quietAfterDays: try container.decodeIfPresent(Int.self, forKey: .quietAfterDays),
+            supportingAreas: try container.decodeIfPresent([SupportingArea].self, forKey: .supportingAreas) ?? [])
+    }
+}

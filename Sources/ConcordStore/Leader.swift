@@ -79,3 +79,19 @@ public struct LeaderFields: Sendable, Codable, Hashable {
             isHR: leader.isHR, timezone: leader.timezone, channels: leader.channels, externalKey: leader.externalKey)
     }
 }
+
+extension LeaderFields {
+    /// Only the name is required; flags default to false and channels to none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            areaID: try container.decodeIfPresent(UUID.self, forKey: .areaID),
+            email: try container.decodeIfPresent(String.self, forKey: .email),
+            isExecutive: try container.decodeIfPresent(Bool.self, forKey: .isExecutive) ?? false,
+            isHR: try container.decodeIfPresent(Bool.self, forKey: .isHR) ?? false,
+            timezone: try container.decodeIfPresent(String.self, forKey: .timezone),
+            channels: try container.decodeIfPresent([String: String].self, forKey: .channels) ?? [:],
+            externalKey: try container.decodeIfPresent(String.self, forKey: .externalKey))
+    }
+}

@@ -29,6 +29,16 @@ public struct StoreRead<Value: Sendable>: Sendable {
         self.decode = decode
     }
 
+    /// Two reads in one round trip.
+    public static func zip<First: Sendable, Second: Sendable>(
+        _ first: StoreRead<First>, _ second: StoreRead<Second>
+    ) -> StoreRead<(First, Second)> where Value == (First, Second) {
+        let split = first.statements.count
+        return StoreRead([first.statements, second.statements].flatMap { $0 }) { results in
+            (try first.decode(Array(results.prefix(split))), try second.decode(Array(results.dropFirst(split))))
+        }
+    }
+
     public func map<Other: Sendable>(_ transform: @escaping @Sendable (Value) throws -> Other) -> StoreRead<Other> {
         let decode = self.decode
         return StoreRead<Other>(statements) { try transform(try decode($0)) }

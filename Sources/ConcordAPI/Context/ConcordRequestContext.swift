@@ -24,7 +24,7 @@ public struct ConcordRequestContext: RequestContext {
 public enum JSONCoding {
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.keyEncodingStrategy = .custom { path in Key(snakeCase(path.last!.stringValue)) }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -32,30 +32,56 @@ public enum JSONCoding {
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(path.last!.stringValue) }
+        decoder.keyDecodingStrategy = .custom { path in Key(camelCase(path.last!.stringValue)) }
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
 
-    /// `lead_area_id` → `leadAreaID`: the inverse of the encoder's snake_case for Swift's `ID` names,
-    /// which Foundation's `convertFromSnakeCase` would turn into `leadAreaId` and miss.
-    struct SnakeCaseKey: CodingKey {
+    /// Words Swift names spell in capitals, and how they read in snake_case (`leaderID`, `parentIDs`, `isHR`).
+    static let acronyms: [(swift: String, snake: String)] = [
+        ("IDs", "ids"), ("ID", "id"), ("HR", "hr"), ("URL", "url"),
+    ]
+
+    /// `leadAreaID` → `lead_area_id`, `parentIDs` → `parent_ids` (Foundation's strategy gives `parent_i_ds`).
+    public static func snakeCase(_ name: String) -> String {
+        var words: [String] = []
+        var rest = Substring(name)
+        var current = ""
+        while let first = rest.first {
+            if let acronym = acronyms.first(where: { rest.hasPrefix($0.swift) }),
+                rest.dropFirst(acronym.swift.count).first.map({ !$0.isLowercase }) ?? true, !current.isEmpty
+            {
+                words.append(current)
+                words.append(acronym.snake)
+                current = ""
+                rest = rest.dropFirst(acronym.swift.count)
+                continue
+            }
+            if first.isUppercase && !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current.append(Character(first.lowercased()))
+            rest = rest.dropFirst()
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.joined(separator: "_")
+    }
+
+    /// The inverse: `lead_area_id` → `leadAreaID`.
+    public static func camelCase(_ snake: String) -> String {
+        let words = snake.split(separator: "_", omittingEmptySubsequences: true)
+        guard let first = words.first else { return snake }
+        return String(first)
+            + words.dropFirst().map { word in
+                acronyms.first { $0.snake == word }?.swift ?? word.prefix(1).uppercased() + word.dropFirst()
+            }.joined()
+    }
+
+    struct Key: CodingKey {
         let stringValue: String
         var intValue: Int? { nil }
-
-        init(_ snake: String) {
-            let words = snake.split(separator: "_", omittingEmptySubsequences: true)
-            guard let first = words.first else {
-                stringValue = snake
-                return
-            }
-            stringValue =
-                String(first)
-                + words.dropFirst().map { word in
-                    word == "id" ? "ID" : word.prefix(1).uppercased() + word.dropFirst()
-                }.joined()
-        }
-
+        init(_ value: String) { stringValue = value }
         init?(stringValue: String) { self.init(stringValue) }
         init?(intValue: Int) { nil }
     }

@@ -124,17 +124,7 @@ enum FieldNames {
         return parts.count > 1 ? parts.dropFirst().dropLast().joined(separator: "_") : constraint
     }
 
-    static func snakeCase(_ name: String) -> String {
-        var result = ""
-        for character in name {
-            if character.isUppercase {
-                result += "_" + character.lowercased()
-            } else {
-                result.append(character)
-            }
-        }
-        return result
-    }
+    static func snakeCase(_ name: String) -> String { JSONCoding.snakeCase(name) }
 
     static func describe(_ type: Any.Type) -> String {
         switch type {

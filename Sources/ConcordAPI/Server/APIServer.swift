@@ -61,6 +61,11 @@ public enum APIServer {
         MetricsRoutes(registry: dependencies.metrics, pool: dependencies.store.pool).register(on: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(cache: dependencies.cache))
         OrganisationRoutes(dependencies: dependencies).register(on: v1)
+        AreaRoutes(dependencies: dependencies).register(on: v1)
+        LeaderRoutes(dependencies: dependencies).register(on: v1)
+        InitiativeRoutes(dependencies: dependencies).register(on: v1)
+        RatingRoutes(dependencies: dependencies).register(on: v1)
+        GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         return router
     }
 }
