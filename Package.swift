@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "ConcordCLI",
             dependencies: [
-                "PQ", "LocalPostgres", "Migrations", "ConcordStore",
+                "PQ", "LocalPostgres", "Migrations", "ConcordStore", "ConcordQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The worker's settings from environment variables; a bad value stops the process with the variable's name.
+public struct WorkerEnvironment: Sendable {
+    public var databaseURL: String
+    public var poolSize: Int
+    public var concurrency: Int
+    public var publicBaseURL: String
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let variable: String
+        public let reason: String
+        public var description: String { "\(variable): \(reason)" }
+    }
+
+    public init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            return text
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw Invalid(variable: name, reason: "'\(text)' is not a whole number in \(range)")
+            }
+            return number
+        }
+        guard let url = value("CONCORD_WORKER_DATABASE_URL") ?? value("CONCORD_DATABASE_URL") else {
+            throw Invalid(variable: "CONCORD_WORKER_DATABASE_URL", reason: "not set (nor CONCORD_DATABASE_URL)")
+        }
+        databaseURL = url
+        concurrency = try integer("CONCORD_WORKER_CONCURRENCY", default: 10, range: 1...1000)
+        // One connection per running job, plus room for claiming, leases and maintenance.
+        poolSize = try integer("CONCORD_WORKER_POOL_SIZE", default: concurrency + 4, range: 2...1000)
+        publicBaseURL = value("CONCORD_PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080"
+        guard URL(string: publicBaseURL)?.scheme != nil else {
+            throw Invalid(variable: "CONCORD_PUBLIC_BASE_URL", reason: "'\(publicBaseURL)' is not an absolute URL")
+        }
+    }
+}
