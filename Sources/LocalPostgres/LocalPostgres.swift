@@ -81,23 +81,61 @@ public final class LocalPostgres: @unchecked Sendable {
             "log_min_messages": "warning",
         ]
         for (key, value) in settings { conf[key] = value }
-        let text = conf.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
         let hba =
             ["local all all trust"]
             + passwordRoles.map { "host all \($0) 127.0.0.1/32 scram-sha-256" }
             + ["host all all 127.0.0.1/32 trust", "host replication all 127.0.0.1/32 trust"]
         try hba.joined(separator: "\n").appending("\n")
             .write(to: dataDirectory.appendingPathComponent("pg_hba.conf"), atomically: false, encoding: .utf8)
-        let confFile = dataDirectory.appendingPathComponent("postgresql.auto.conf")
-        let handle = try FileHandle(forWritingTo: confFile)
-        handle.seekToEndOfFile()
-        handle.write(Data(("\n" + text + "\n").utf8))
-        try handle.close()
+        try appendSettings(conf)
     }
 
     private func startServer() throws {
         try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"])
         lock.withLock { running = true }
+    }
+
+    /// A streaming standby of this server in a folder of its own (`pg_basebackup -R`), started and following.
+    public func startStandby(settings: [String: String] = [:]) throws -> LocalPostgres {
+        let base = root.deletingLastPathComponent()
+        let standbyRoot = base.appendingPathComponent("concord-pg-\(UUID().uuidString.prefix(8).lowercased())")
+        try FileManager.default.createDirectory(at: standbyRoot, withIntermediateDirectories: true)
+        if let osUser {
+            try Self.run("/bin/chown", ["-R", osUser, standbyRoot.path])
+            try Self.run("/bin/chmod", ["0755", standbyRoot.path])
+        }
+        let standby = LocalPostgres(root: standbyRoot, port: try Self.freePort(), bindir: bindir, osUser: osUser)
+        try standby.runAsServerUser(
+            "pg_basebackup",
+            [
+                "-h", "127.0.0.1", "-p", "\(port)", "-U", superuser, "-D", standby.dataDirectory.path, "-R", "-X",
+                "stream",
+            ])
+        // The copy carries the primary's port and socket folder; later lines of the file win.
+        var conf = ["port": "\(standby.port)", "unix_socket_directories": "'\(standby.socketDirectory)'"]
+        for (key, value) in settings { conf[key] = value }
+        try standby.appendSettings(conf)
+        try standby.startServer()
+        return standby
+    }
+
+    /// Makes a standby the primary (`pg_ctl promote`), waiting until it accepts writes.
+    public func promote() throws {
+        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "promote"])
+    }
+
+    /// Adds settings to `postgresql.auto.conf`; they apply at the next start or reload.
+    public func appendSettings(_ settings: [String: String]) throws {
+        let text = settings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
+        let handle = try FileHandle(forWritingTo: dataDirectory.appendingPathComponent("postgresql.auto.conf"))
+        handle.seekToEndOfFile()
+        handle.write(Data(("\n" + text + "\n").utf8))
+        try handle.close()
+    }
+
+    /// Re-reads the configuration files.
+    public func reload() throws {
+        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "reload"])
     }
 
     /// Restarts the server; open connections are cut, as after a crash or a failover.
