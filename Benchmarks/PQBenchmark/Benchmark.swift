@@ -1,0 +1,155 @@
+import Foundation
+import PQ
+
+/// `clients` tasks, each reading in a loop through one shared pool; only transactions that start after
+/// the warm-up and finish before the end of the measured window count.
+struct Benchmark: Sendable {
+    let options: BenchmarkOptions
+
+    init(_ options: BenchmarkOptions) {
+        self.options = options
+    }
+
+    struct Report {
+        var transactions: Int
+        var errors: Int
+        var seconds: Double
+        var latencies: [UInt64]
+
+        func percentile(_ p: Double) -> Double {
+            guard !latencies.isEmpty else { return 0 }
+            let index = min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.down)))
+            return Double(latencies[index]) / 1_000_000
+        }
+
+        var meanMilliseconds: Double {
+            guard !latencies.isEmpty else { return 0 }
+            return Double(latencies.reduce(0, +)) / Double(latencies.count) / 1_000_000
+        }
+
+        func summary(_ options: BenchmarkOptions) -> String {
+            let tps = Double(transactions) / seconds
+            return String(
+                format: "mode=%@ clients=%d duration=%.1f tps=%.1f mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f errors=%d",
+                options.mode.rawValue, options.clients, seconds, tps, meanMilliseconds, percentile(0.5),
+                percentile(0.99), errors)
+        }
+    }
+
+    func run() async throws -> Report {
+        let pool = ConnectionPool(
+            PoolConfiguration(
+                conninfo: options.conninfo, maxConnections: options.clients, acquireTimeout: .seconds(30)))
+        // Open every connection (and prepare the statement on it) before the clock starts.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<options.clients {
+                group.addTask { try await readOnce(pool, id: client % options.rows + 1) }
+            }
+            try await group.waitForAll()
+        }
+
+        let start = now()
+        let measureFrom = start + UInt64(options.warmup * 1e9)
+        let measureUntil = measureFrom + UInt64(options.duration * 1e9)
+        let perClient = try await withThrowingTaskGroup(of: Report.self) { group in
+            for client in 0..<options.clients {
+                group.addTask {
+                    var random = SplitMix64(seed: UInt64(client) &* 0x9E37_79B9 &+ start)
+                    var report = Report(transactions: 0, errors: 0, seconds: 0, latencies: [])
+                    report.latencies.reserveCapacity(1 << 16)
+                    while true {
+                        let began = now()
+                        if began >= measureUntil { break }
+                        let id = Int(random.next() % UInt64(options.rows)) + 1
+                        var failed = false
+                        do {
+                            try await readOnce(pool, id: id)
+                        } catch {
+                            failed = true
+                        }
+                        let ended = now()
+                        guard began >= measureFrom, ended <= measureUntil else { continue }
+                        if failed {
+                            report.errors += 1
+                        } else {
+                            report.transactions += 1
+                            report.latencies.append(ended - began)
+                        }
+                    }
+                    return report
+                }
+            }
+            var all: [Report] = []
+            for try await report in group { all.append(report) }
+            return all
+        }
+        await pool.close()
+        var total = Report(transactions: 0, errors: 0, seconds: options.duration, latencies: [])
+        for report in perClient {
+            total.transactions += report.transactions
+            total.errors += report.errors
+            total.latencies += report.latencies
+        }
+        total.latencies.sort()
+        return total
+    }
+
+    /// One read, decoded; the shape of the statements matches the pgbench scripts in `pq-vs-pgbench`.
+    private func readOnce(_ pool: ConnectionPool, id: Int) async throws {
+        switch options.mode {
+        case .read:
+            let row = try await pool.withConnection { connection in
+                try await connection.query("SELECT id, name, value FROM bench_items WHERE id = \(id)")
+            }
+            try check(row, id: id)
+        case .tenant:
+            let org = String(id % 100)
+            let results = try await pool.pipelinedRead(
+                settings: [("app.org_id", org)],
+                [
+                    """
+                    SELECT id, name, value FROM bench_items \
+                    WHERE id = \(id) AND org_id = current_setting('app.org_id')::int
+                    """
+                ])
+            try check(results[0], id: id)
+        }
+    }
+
+    private func check(_ result: QueryResult, id: Int) throws {
+        guard let row = result.first else { throw BenchmarkError(description: "no row for id \(id)") }
+        let found = try row.decode("id", as: Int64.self)
+        _ = try row.decode("name", as: String.self)
+        _ = try row.decode("value", as: Double.self)
+        guard found == id else { throw BenchmarkError(description: "asked for \(id), got \(found)") }
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Monotonic nanoseconds.
+@inline(__always)
+func now() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+/// A cheap per-task generator: the system one costs a syscall per number on Linux.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What to measure, from the command line.
+struct BenchmarkOptions: Sendable {
+    enum Mode: String, Sendable {
+        /// `SELECT id, name, value FROM bench_items WHERE id = $1` through `withConnection` and `query`.
+        case read
+        /// BEGIN, the tenant setting, the same SELECT and COMMIT in one pipeline through `pipelinedRead`.
+        case tenant
+    }
+
+    var conninfo = ProcessInfo.processInfo.environment["CONCORD_BENCH_DATABASE_URL"] ?? ""
+    var mode = Mode.read
+    var clients = 32
+    var duration = 15.0
+    var warmup = 3.0
+    var rows = 100_000
+
+    static let usage = """
+        usage: pq-benchmark --conninfo CONNINFO [--mode read|tenant] [--clients 32] [--duration 15]
+                            [--warmup 3] [--rows 100000]
+        (CONCORD_BENCH_DATABASE_URL stands in for --conninfo)
+        """
+
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func parse(_ arguments: [String]) throws -> BenchmarkOptions {
+        var options = BenchmarkOptions()
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            guard let value = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+            switch flag {
+            case "--conninfo": options.conninfo = value
+            case "--mode":
+                guard let mode = Mode(rawValue: value) else { throw UsageError(description: "unknown mode \(value)") }
+                options.mode = mode
+            case "--clients": options.clients = try number(flag, value)
+            case "--duration": options.duration = try number(flag, value)
+            case "--warmup": options.warmup = try number(flag, value)
+            case "--rows": options.rows = try number(flag, value)
+            default: throw UsageError(description: "unknown option \(flag)")
+            }
+        }
+        guard !options.conninfo.isEmpty else { throw UsageError(description: "no --conninfo given") }
+        guard options.clients > 0, options.duration > 0, options.warmup >= 0, options.rows > 0 else {
+            throw UsageError(description: "clients, duration and rows must be positive")
+        }
+        return options
+    }
+
+    private static func number<T: LosslessStringConvertible>(_ flag: String, _ value: String) throws -> T {
+        guard let number = T(value) else { throw UsageError(description: "\(flag) takes a number, not \(value)") }
+        return number
+    }
+}
