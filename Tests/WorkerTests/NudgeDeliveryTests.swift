@@ -112,6 +112,52 @@ import Testing
         #expect(recorded.map(\.1) == ["HTTP 500", "HTTP 503", nil])
     }
 
+    @Test func timeoutIsRetried() async throws {
+        let f = try await NudgeFixture.make()
+        let receiver = try TestHTTPReceiver(statuses: [0, 200])
+        defer { receiver.stop() }
+        _ = try await endpoint(f, url: receiver.url, secrets: ["s"])
+        let (leader, nudges) = try await leaderWithDueNudges(f, count: 1)
+        var settings = configuration()
+        settings.httpTimeout = .milliseconds(300)
+        let report = try await NudgeDeliverer(store: f.store, configuration: settings)
+            .deliver(orgID: f.orgID, leader: leader, now: now)
+        #expect(report.sent == 1)
+        #expect(receiver.requests.count == 2)
+        let attempts = try await f.query(
+            """
+            SELECT status_code, error IS NOT NULL, latency_ms FROM nudge_deliveries
+            WHERE nudge_id = \(nudges[0])::uuid ORDER BY at
+            """
+        ).map { try $0.decode((Int?, Bool, Int).self) }
+        #expect(attempts.map(\.0) == [nil, 200])
+        #expect(attempts.map(\.1) == [true, false])
+        #expect(attempts[0].2 >= 250)
+    }
+
+    @Test func twoWorkersDeliverEachNudgeOnce() async throws {
+        let f = try await NudgeFixture.make()
+        let receiver = try TestHTTPReceiver(statuses: [200])
+        defer { receiver.stop() }
+        _ = try await endpoint(f, url: receiver.url, secrets: ["s"])
+        for _ in 0..<3 { _ = try await leaderWithDueNudges(f, count: 2) }
+        let store = Store(pool: f.database.pool(user: "concord_worker", maxConnections: 8))
+        let workers = (0..<2).map { _ in NudgeDeliverer(store: store, configuration: configuration()) }
+        let (orgID, at) = (f.orgID, now.days(0.01))
+        let delivered = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in workers { group.addTask { try await worker.deliverDue(orgID: orgID, now: at).sent } }
+            return try await group.reduce(0, +)
+        }
+        #expect(delivered == 6)
+        #expect(receiver.requests.count == 6)
+        let ids = receiver.requests.compactMap { request in
+            ((try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any]).flatMap {
+                ($0["nudges"] as? [[String: Any]])?.first?["id"] as? String
+            }
+        }
+        #expect(Set(ids).count == 6)
+    }
+
     @Test func failedRunIsRetriedLaterAndGivesUpAfterTheLastRun() async throws {
         let f = try await NudgeFixture.make()
         let receiver = try TestHTTPReceiver(statuses: [500])

@@ -11,12 +11,14 @@ struct ReceivedRequest: Sendable {
 
 /// A minimal HTTP/1.1 server on a loopback port, on its own thread: it reads each request whole, records
 /// it, then answers with the next status of `statuses` (the last one repeats) and closes the connection.
+/// Status 0 never answers: the connection stays open until `stop()`, so the client times out.
 final class TestHTTPReceiver: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let lock = NSLock()
     private var statuses: [Int]
     private var received: [ReceivedRequest] = []
+    private var held: [Int32] = []
 
     init(statuses: [Int]) throws {
         self.statuses = statuses
@@ -44,6 +46,7 @@ final class TestHTTPReceiver: @unchecked Sendable {
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
+        lock.withLock { held }.forEach { close($0) }
     }
 
     private func acceptLoop() {
@@ -54,6 +57,10 @@ final class TestHTTPReceiver: @unchecked Sendable {
                 let status = lock.withLock {
                     received.append(request)
                     return statuses.count > 1 ? statuses.removeFirst() : statuses.first ?? 200
+                }
+                if status == 0 {
+                    lock.withLock { held.append(client) }
+                    continue
                 }
                 let response = "HTTP/1.1 \(status) Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
