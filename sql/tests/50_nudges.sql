@@ -1,0 +1,71 @@
+-- Nudges: the once-per-period key, the token directory behind nudge_by_token(),
+-- and what each app role may change.
+\set QUIET 1
+\set ON_ERROR_STOP 1
+\pset tuples_only on
+\pset format unaligned
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+\ir fixtures/two_orgs.psql
+SELECT no_plan();
+
+SELECT is(
+  test_support.outcome('concord_worker', test_support.org_a()::text,
+    $$INSERT INTO nudges (org_id, initiative_id, leader_id, reason, period_key, due_at)
+      SELECT org_id, initiative_id, leader_id, reason, period_key, now() FROM nudges
+      WHERE org_id = test_support.org_a() AND state = 'sent'$$),
+  '23505:nudges_once_per_period',
+  'a second nudge for the same reason, pair and period is refused by the key');
+
+SELECT is(
+  test_support.outcome('concord_worker', test_support.org_a()::text,
+    $$INSERT INTO nudges (org_id, initiative_id, leader_id, reason, period_key, due_at)
+      SELECT org_id, initiative_id, leader_id, reason, period_key, now() FROM nudges
+      WHERE org_id = test_support.org_a() AND state = 'sent'
+      ON CONFLICT ON CONSTRAINT nudges_once_per_period DO NOTHING$$),
+  'rows=0',
+  'planning with ON CONFLICT DO NOTHING adds nothing twice');
+
+SELECT is(
+  (SELECT count(*)::int FROM auth.nudge_tokens
+   WHERE org_id IN (test_support.org_a(), test_support.org_b())),
+  4, 'every token hash of a nudge is registered in the directory');
+
+SELECT is(
+  test_support.outcome('concord_api', NULL,
+    $$SELECT org_id::text || ' ' || (nudge_id IS NOT NULL)
+      FROM nudge_by_token(sha256(convert_to('token-org-b', 'UTF8')))$$),
+  test_support.org_b()::text || ' true',
+  'nudge_by_token() finds the organisation of a token without the tenant setting');
+
+SELECT is(
+  test_support.outcome('concord_api', NULL,
+    $$SELECT count(*) FROM nudge_by_token(sha256(convert_to('no-such-token', 'UTF8')))$$),
+  '0', 'an unknown token finds nothing');
+
+SELECT is(
+  ARRAY(SELECT r.role || ' ' || has_function_privilege(r.role, 'public.nudge_by_token(bytea)', 'EXECUTE')
+        FROM (VALUES ('concord_api'), ('concord_worker'), ('concord_bi')) AS r (role) ORDER BY 1),
+  ARRAY['concord_api true', 'concord_bi false', 'concord_worker false'],
+  'only the API may look tokens up');
+
+SELECT is(
+  test_support.outcome('concord_api', test_support.org_a()::text,
+    $$UPDATE nudges SET token_hash = NULL WHERE org_id = test_support.org_a()$$),
+  '42501:permission denied for table nudges',
+  'the API may mark a nudge answered but not change its token');
+
+SELECT is(
+  test_support.outcome('concord_bi', NULL,
+    $$SELECT token_hash FROM nudges$$),
+  '42501:permission denied for table nudges',
+  'BI cannot read token hashes');
+
+SELECT is(
+  test_support.outcome('concord_worker', test_support.org_a()::text,
+    $$UPDATE nudge_deliveries SET error = 'x' WHERE org_id = test_support.org_a()$$),
+  '42501:permission denied for table nudge_deliveries',
+  'delivery attempts are never changed');
+
+SELECT * FROM finish(true);
+ROLLBACK;
