@@ -6,6 +6,8 @@ public struct WorkerEnvironment: Sendable {
     public var poolSize: Int
     public var concurrency: Int
     public var publicBaseURL: String
+    /// Where nudge emails go; nil when no SMTP server is configured (email nudges then fail and are recorded).
+    public var smtp: SMTPConfiguration?
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -35,6 +37,16 @@ public struct WorkerEnvironment: Sendable {
         publicBaseURL = value("CONCORD_PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080"
         guard URL(string: publicBaseURL)?.scheme != nil else {
             throw Invalid(variable: "CONCORD_PUBLIC_BASE_URL", reason: "'\(publicBaseURL)' is not an absolute URL")
+        }
+        if let host = value("CONCORD_SMTP_HOST") {
+            guard let from = value("CONCORD_SMTP_FROM"), from.contains("@") else {
+                throw Invalid(
+                    variable: "CONCORD_SMTP_FROM", reason: "an address is required when CONCORD_SMTP_HOST is set")
+            }
+            smtp = SMTPConfiguration(
+                host: host, port: try integer("CONCORD_SMTP_PORT", default: 25, range: 1...65535), from: from)
+        } else {
+            smtp = nil
         }
     }
 }

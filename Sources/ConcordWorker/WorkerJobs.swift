@@ -2,8 +2,12 @@ import ConcordQueue
 import ConcordStore
 import Foundation
 import Logging
+import PQ
 
 /// Every job kind the worker runs, and the periodic jobs that start them.
+///
+/// Periodic jobs fan out: one job per organisation, so a failing organisation retries alone and several
+/// workers share the organisations.
 public struct WorkerJobs: Sendable {
     public let store: Store
     public let environment: WorkerEnvironment
@@ -15,13 +19,63 @@ public struct WorkerJobs: Sendable {
         self.logger = logger
     }
 
+    public enum Kind {
+        public static let planAll = "nudges.plan_all"
+        public static let planOrganisation = "nudges.plan"
+        public static let deliverAll = "nudges.deliver_all"
+        public static let deliverOrganisation = "nudges.deliver"
+    }
+
+    struct OrganisationArgs: Codable, Sendable {
+        let orgID: UUID
+    }
+
     public func registry() -> JobRegistry {
         var registry = JobRegistry()
-        registry.register(kind: "concord.noop") { _ in }
+        let store = self.store
+        let logger = self.logger
+        let planner = NudgePlanner(store: store)
+        let deliverer = NudgeDeliverer(
+            store: store,
+            configuration: NudgeDeliveryConfiguration(publicBaseURL: environment.publicBaseURL, smtp: environment.smtp),
+            logger: logger)
+        registry.register(kind: Kind.planAll) { _ in
+            try await fanOut(kind: Kind.planOrganisation)
+        }
+        registry.register(kind: Kind.deliverAll) { _ in
+            try await fanOut(kind: Kind.deliverOrganisation)
+        }
+        registry.register(kind: Kind.planOrganisation, args: OrganisationArgs.self) { args, _ in
+            let summary = try await planner.plan(orgID: args.orgID)
+            logger.info("planned nudges", metadata: ["org": "\(args.orgID)", "summary": "\(summary)"])
+        }
+        registry.register(kind: Kind.deliverOrganisation, args: OrganisationArgs.self) { args, _ in
+            let report = try await deliverer.deliverDue(orgID: args.orgID)
+            logger.info("delivered nudges", metadata: ["org": "\(args.orgID)", "report": "\(report)"])
+        }
         return registry
     }
 
+    /// One job per active organisation, de-duplicated per minute so overlapping ticks add nothing.
+    func fanOut(kind: String) async throws {
+        let orgs = try await store.pool.withConnection { connection in
+            try await connection.query("SELECT active_org_ids()").map { try $0.decode(0, as: UUID.self) }
+        }
+        let minute = Int(Date().timeIntervalSince1970 / 60)
+        let jobs = try orgs.map { org in
+            try NewJob(
+                kind: kind, args: OrganisationArgs(orgID: org), organisationID: org, maxAttempts: 5,
+                uniqueKey: "\(kind):\(org):\(minute)")
+        }
+        _ = try await JobQueue(pool: store.pool).enqueue(jobs)
+    }
+
+    /// Planning every ten minutes, delivery every minute: delivery honours each leader's quiet hours, so it
+    /// must look often; planning only adds what became due.
     public func periodicJobs() throws -> [PeriodicJob] {
-        []
+        [
+            try PeriodicJob(name: Kind.planAll, cron: "*/10 * * * *", job: NewJob(kind: Kind.planAll)),
+            try PeriodicJob(name: Kind.deliverAll, cron: "* * * * *", job: NewJob(kind: Kind.deliverAll)),
+        ]
     }
 }

@@ -1,0 +1,47 @@
+import ConcordQueue
+import ConcordStore
+import ConcordTestSupport
+import ConcordWorker
+import Foundation
+import Logging
+import PQ
+import ServiceLifecycle
+import Testing
+
+/// The worker process's own wiring: the periodic "plan all" job fans out one job per organisation, and the
+/// queue worker runs them, so nudges appear without anyone calling the planner directly.
+@Suite struct WorkerJobsTests {
+    @Test(.timeLimit(.minutes(1)))
+    func planningFansOutPerOrganisationAndPlansNudges() async throws {
+        let fixture = try await NudgeFixture.make()
+        let now = Date()
+        let it = try await fixture.areaWithHead("IT")
+        let quality = try await fixture.areaWithHead("Quality")
+        _ = try await fixture.initiative(
+            "ERP", lead: it.area, supporting: [quality.area], createdAt: now.addingTimeInterval(-90 * 86_400),
+            lastActivityAt: now.addingTimeInterval(-86_400))
+        let environment = try WorkerEnvironment([
+            "CONCORD_WORKER_DATABASE_URL": fixture.database.conninfo(user: "concord_worker")
+        ])
+        let jobs = WorkerJobs(
+            store: Store(pool: fixture.worker), environment: environment, logger: Logger(label: "test"))
+        let queue = JobQueue(pool: fixture.worker)
+        _ = try await queue.enqueue(NewJob(kind: WorkerJobs.Kind.planAll))
+        let worker = QueueWorker(
+            pool: fixture.worker, registry: jobs.registry(),
+            configuration: QueueWorkerConfiguration(
+                pollInterval: .milliseconds(50), listenConninfo: fixture.database.conninfo(user: "concord_worker")))
+        let running = Task { try await worker.run() }
+        defer { running.cancel() }
+        var planned: [PlannedRow] = []
+        for _ in 0..<200 where planned.count < 2 {
+            planned = try await fixture.nudges()
+            if planned.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        // Both required leaders (the heads of the lead and the supporting area) get a cadence nudge.
+        #expect(Set(planned.map(\.leader)) == [it.leader, quality.leader])
+        let done = try await queue.jobs(JobFilter(states: [.completed], kind: WorkerJobs.Kind.planOrganisation))
+        #expect(done.count == 1)
+        #expect(done.first?.organisationID == fixture.orgID)
+    }
+}
