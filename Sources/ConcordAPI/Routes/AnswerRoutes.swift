@@ -1,0 +1,76 @@
+import ConcordDomain
+import ConcordStore
+import Foundation
+import Hummingbird
+
+/// `/answer/{token}`: where a nudge's one-time link leads. It needs no key: the unguessable token is the
+/// credential, it works once, and it expires.
+struct AnswerRoutes {
+    let dependencies: APIDependencies
+
+    struct Prompt: Encodable {
+        let initiativeTitle: String
+        let importance: Int
+        let leaderName: String
+    }
+
+    struct Answer: Decodable {
+        let priority: Int
+        let buyIn: BuyIn?
+        let concern: String?
+    }
+
+    struct Receipt: Encodable {
+        let initiativeId: UUID
+        let ratingId: UUID
+    }
+
+    func register(on router: Router<ConcordRequestContext>) {
+        router.get("answer/:token") { _, context -> Response in
+            let token = try Self.token(context)
+            let prompt = try await Self.translating { try await dependencies.store.nudgePrompt(token: token) }
+            return try RouteSupport.json(
+                Prompt(
+                    initiativeTitle: prompt.initiativeTitle, importance: prompt.importance,
+                    leaderName: prompt.leaderName))
+        }
+        router.post("answer/:token") { request, context -> Response in
+            let token = try Self.token(context)
+            let answer = try RouteSupport.decode(
+                Answer.self, from: try await RouteSupport.body(request, context: context))
+            let receipt = try await Self.translating {
+                try await dependencies.store.answerNudge(
+                    token: token, NudgeAnswer(priority: answer.priority, buyIn: answer.buyIn, concern: answer.concern))
+            }
+            return try RouteSupport.json(
+                Receipt(initiativeId: receipt.initiativeID, ratingId: receipt.ratingID), status: .created)
+        }
+    }
+
+    static func token(_ context: ConcordRequestContext) throws -> NudgeToken {
+        guard let raw = context.parameters.get("token"), (20...200).contains(raw.count),
+            raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        else { throw Problem.notFound("answer link") }
+        return NudgeToken(raw)
+    }
+
+    /// A used link is 409, an expired one 410, an unknown one 404: the leader learns which, nothing more.
+    static func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as NudgeAnswerError {
+            switch error {
+            case .unknownToken:
+                throw Problem.notFound("answer link")
+            case .alreadyAnswered:
+                throw Problem(
+                    .conflict, type: "already-answered", title: "Already answered",
+                    detail: "this link has been used; each link records one answer")
+            case .expired:
+                throw Problem(.gone, type: "expired", title: "Link expired", detail: "this link has expired")
+            case .invalidAnswer(let message):
+                throw Problem.invalid(field: "priority", rule: "answer", message: message)
+            }
+        }
+    }
+}
