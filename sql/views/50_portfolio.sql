@@ -1,0 +1,56 @@
+-- bi.portfolio: the consultancy's view over its clients, one row per
+-- organisation the querying role may see. Built on bi.initiatives.
+-- (L&D ROI columns come with the ROI views.)
+
+DROP VIEW IF EXISTS bi.portfolio CASCADE;
+CREATE VIEW bi.portfolio WITH (security_invoker = true) AS
+SELECT o.org_id,
+       o.name AS organisation_name,
+       o.slug,
+       o.timezone,
+       coalesce(s.active_initiatives, 0) AS active_initiatives,
+       coalesce(s.on_track_initiatives, 0) AS on_track_initiatives,
+       coalesce(s.at_risk_initiatives, 0) AS at_risk_initiatives,
+       coalesce(s.off_track_initiatives, 0) AS off_track_initiatives,
+       s.average_alignment_index,
+       coalesce(s.required_pairs, 0) AS required_pairs,
+       coalesce(s.aligned_pairs, 0) AS aligned_pairs,
+       coalesce(s.out_of_line_pairs, 0) AS out_of_line_pairs,
+       coalesce(s.overdue_revisits, 0) AS overdue_revisits,
+       s.last_revisit_at,
+       o.archived_at
+FROM organisations AS o
+LEFT JOIN (
+  SELECT i.org_id,
+         count(*)::integer AS active_initiatives,
+         (count(*) FILTER (WHERE i.health = 'on_track'))::integer AS on_track_initiatives,
+         (count(*) FILTER (WHERE i.health = 'at_risk'))::integer AS at_risk_initiatives,
+         (count(*) FILTER (WHERE i.health = 'off_track'))::integer AS off_track_initiatives,
+         trim_scale(avg(i.alignment_index)) AS average_alignment_index,
+         sum(i.required_leaders)::integer AS required_pairs,
+         sum(i.aligned_leaders)::integer AS aligned_pairs,
+         sum(i.out_of_line_leaders)::integer AS out_of_line_pairs,
+         sum(i.stale_leaders + i.missing_leaders)::integer AS overdue_revisits,
+         max(i.last_revisit_at) AS last_revisit_at
+  FROM bi.initiatives AS i
+  WHERE i.archived_at IS NULL AND i.stage <> 'closed'
+  GROUP BY i.org_id
+) AS s ON s.org_id = o.org_id;
+
+COMMENT ON VIEW bi.portfolio IS
+  'One row per organisation visible to the querying role (for the consultancy, every client granted to its BI login): its active initiatives (not archived, not closed) by health, their average alignment and the revisits overdue.';
+COMMENT ON COLUMN bi.portfolio.org_id IS 'The organisation (tenant).';
+COMMENT ON COLUMN bi.portfolio.organisation_name IS 'The organisation''s name.';
+COMMENT ON COLUMN bi.portfolio.slug IS 'The organisation''s short unique name.';
+COMMENT ON COLUMN bi.portfolio.timezone IS 'The organisation''s time zone (IANA name); calendar days in the bi views are in it.';
+COMMENT ON COLUMN bi.portfolio.active_initiatives IS 'Initiatives neither archived nor closed.';
+COMMENT ON COLUMN bi.portfolio.on_track_initiatives IS 'Active initiatives on track.';
+COMMENT ON COLUMN bi.portfolio.at_risk_initiatives IS 'Active initiatives at risk.';
+COMMENT ON COLUMN bi.portfolio.off_track_initiatives IS 'Active initiatives off track.';
+COMMENT ON COLUMN bi.portfolio.average_alignment_index IS 'Mean alignment index (0 to 1) of the active initiatives that have required leaders; NULL when none has.';
+COMMENT ON COLUMN bi.portfolio.required_pairs IS '(Active initiative, required leader) pairs.';
+COMMENT ON COLUMN bi.portfolio.aligned_pairs IS 'Required pairs whose latest rating is fresh and within 1 of the importance.';
+COMMENT ON COLUMN bi.portfolio.out_of_line_pairs IS 'Required pairs whose latest rating is fresh but more than 1 away from the importance.';
+COMMENT ON COLUMN bi.portfolio.overdue_revisits IS 'Required pairs whose latest rating is stale or missing: revisits due now.';
+COMMENT ON COLUMN bi.portfolio.last_revisit_at IS 'The latest rating by a required leader of any active initiative; NULL when none.';
+COMMENT ON COLUMN bi.portfolio.archived_at IS 'When the organisation was archived; NULL while a client.';
