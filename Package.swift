@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "ConcordAPI",
             dependencies: [
-                "PQ", "ConcordDomain", "ConcordStore",
+                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -78,6 +78,15 @@ public struct Store: Sendable {
         }
     }
 
+    /// The organisations that are not archived, for jobs that visit each in turn (the worker's role only).
+    public func activeOrganisationIDs() async throws -> [UUID] {
+        try await pool.withConnection { connection in
+            try await connection.query("SELECT id FROM active_org_ids() AS id ORDER BY id").map {
+                try $0.decode("id", as: UUID.self)
+            }
+        }
+    }
+
     /// A read in one round trip: BEGIN READ ONLY, the tenant setting, the statements and COMMIT, pipelined.
     public func read<Value: Sendable>(_ scope: TenantScope, _ read: StoreRead<Value>) async throws -> Value {
         try await StoreError.translating {

@@ -37,7 +37,9 @@ public enum StoreError: Error, Sendable, Equatable {
             // Raised by triggers with a named constraint (cycles, append-only rows) or a bad value.
             if error.sqlState == "23001" {
                 self = .invalid(constraint: constraint, message: error.message)
-            } else if error.sqlState == "22P02" || error.sqlState == "22007" || error.sqlState == "22008" {
+            } else if error.sqlState == "22P02" || error.sqlState == "22003" || error.sqlState == "22007"
+                || error.sqlState == "22008"
+            {
                 self = .invalid(constraint: error.column ?? "value", message: error.message)
             } else {
                 return nil

@@ -35,11 +35,19 @@ import Testing
             json: #"{"name":"S","goal":{"kind":"goal","title":"G","status":"green"}}"#)
         let treeID = (tree.json["tree"] as! [String: Any])["id"] as! String
         let goalID = (tree.json["goal"] as! [String: Any])["id"] as! String
+        let programme =
+            try await client.send(.post, "\(base)/programmes", key: key, json: #"{"title":"Leading change"}"#)
+            .json["id"] as! String
+        let cost =
+            try await client.send(
+                .post, "\(base)/programmes/\(programme)/costs", key: key,
+                json: #"{"category":"delivery","amount":"100"}"#
+            ).json["id"] as! String
         return Seeded(
             org: org,
             ids: [
                 "id": initiative, "tree": treeID, "node": goalID, "parent": goalID, "initiative": initiative,
-                "area": area, "leader": leader,
+                "area": area, "leader": leader, "programme": programme, "item": cost,
             ])
     }
 
@@ -50,6 +58,7 @@ import Testing
             + template.split(separator: "/").map { part -> String in
                 if part == "areas" { resource = "area" }
                 if part == "leaders" { resource = "leader" }
+                if part == "programmes" { resource = "programme" }
                 guard part.hasPrefix("{") else { return String(part) }
                 let name = String(part.dropFirst().dropLast())
                 if name == "org" { return org.uuidString }
@@ -88,7 +97,9 @@ import Testing
                         route.method, path("\(route.path)", org: orgB, a: a), key: key, json: json,
                         headers: [.ifMatch: "\"1\""])
                     let last = "\(route.path)".split(separator: "/").last.map(String.init) ?? ""
-                    let topLevel = ["areas", "leaders", "initiatives", "goal-trees"].contains(last)
+                    let topLevel = ["areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi"]
+                        .contains(
+                            last)
                     if route.method == .get && topLevel {
                         let items = crossed.json["items"] as? [[String: Any]] ?? []
                         let ids = Set(a.ids.values.map { $0.lowercased() })

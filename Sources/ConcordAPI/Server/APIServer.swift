@@ -1,3 +1,4 @@
+import ConcordQueue
 import ConcordStore
 import Foundation
 import Hummingbird
@@ -24,6 +25,8 @@ public struct APIDependencies: Sendable {
     public let store: Store
     public let keys: KeyDirectory
     public let metrics: PrometheusCollectorRegistry
+    /// Enqueues worker jobs inside the API's own transactions.
+    public let queue: JobQueue
     let cache: KeyCache
 
     public init(
@@ -33,6 +36,7 @@ public struct APIDependencies: Sendable {
         self.store = store
         self.keys = keys
         self.metrics = metrics
+        self.queue = JobQueue(pool: store.pool)
         self.cache = KeyCache(directory: keys, lifetime: keyCacheLifetime)
     }
 }
@@ -67,6 +71,7 @@ public enum APIServer {
         InitiativeRoutes(dependencies: dependencies).register(on: v1)
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
+        ProgrammeRoutes(dependencies: dependencies).register(on: v1)
         return router
     }
 }

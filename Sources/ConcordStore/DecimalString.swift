@@ -1,0 +1,70 @@
+import Foundation
+
+/// A `Decimal` that travels in JSON as a string ("1234.50"), so no client or parser ever rounds it through a
+/// binary floating-point number. A JSON number is also accepted on input.
+@propertyWrapper
+public struct DecimalString: Sendable, Hashable, Codable {
+    public var wrappedValue: Decimal
+
+    public init(wrappedValue: Decimal) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            guard let value = Self.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not a decimal number like \"1234.50\"")
+            }
+            wrappedValue = value
+        } else {
+            wrappedValue = try container.decode(Decimal.self)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Self.format(wrappedValue))
+    }
+
+    /// Plain decimal notation only: an optional minus, digits, an optional fraction.
+    static func parse(_ text: String) -> Decimal? {
+        guard text.wholeMatch(of: /-?[0-9]{1,30}(\.[0-9]{1,30})?/) != nil else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Decimal's own description: plain notation, a dot, no grouping, whatever the locale.
+    static func format(_ value: Decimal) -> String { value.description }
+}
+
+/// As `DecimalString`, for a value that may be absent (JSON `null` or a missing key).
+@propertyWrapper
+public struct OptionalDecimalString: Sendable, Hashable, Codable {
+    public var wrappedValue: Decimal?
+
+    public init(wrappedValue: Decimal?) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try DecimalString(from: decoder).wrappedValue
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue {
+            try container.encode(DecimalString.format(wrappedValue))
+        } else {
+            try container.encodeNil()
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A missing key is nil, as for any optional property.
+    public func decode(_ type: OptionalDecimalString.Type, forKey key: Key) throws -> OptionalDecimalString {
+        try decodeIfPresent(type, forKey: key) ?? OptionalDecimalString(wrappedValue: nil)
+    }
+}
