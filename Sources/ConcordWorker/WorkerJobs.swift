@@ -53,6 +53,7 @@ public struct WorkerJobs: Sendable {
             let report = try await deliverer.deliverDue(orgID: args.orgID)
             logger.info("delivered nudges", metadata: ["org": "\(args.orgID)", "report": "\(report)"])
         }
+        registerROIJobs(in: &registry, store: store)
         return registry
     }
 
@@ -76,6 +77,10 @@ public struct WorkerJobs: Sendable {
         [
             try PeriodicJob(name: Kind.planAll, cron: "*/10 * * * *", job: NewJob(kind: Kind.planAll)),
             try PeriodicJob(name: Kind.deliverAll, cron: "* * * * *", job: NewJob(kind: Kind.deliverAll)),
+            // A nightly sweep catches programmes whose change-triggered job was missed.
+            try PeriodicJob(
+                name: "ld.compute_roi.nightly", cron: "17 2 * * *",
+                job: try NewJob(kind: ROIRecomputeJob.kind, args: ROIRecomputeJob.Args(orgID: nil))),
         ]
     }
 }
