@@ -16,6 +16,8 @@ public final class QueueWorker: Service, Sendable {
     public let configuration: QueueWorkerConfiguration
     let logger: Logger
     let running = RunningJobs()
+    /// Completed jobs waiting for their batch to be written.
+    let completed = CompletedJobs()
     let random: Locked<SplitMix64>
     /// Created with the worker, so its schedules start from the time the worker was made.
     let periodic: PeriodicEnqueuer?
@@ -129,9 +131,10 @@ public final class QueueWorker: Service, Sendable {
     }
 
     /// Claims up to `limit` available jobs of this worker's queues, in priority, run_at, id order.
+    /// One statement, atomic by itself: no BEGIN and COMMIT round trips around it.
     func claim(limit: Int) async throws -> [Job] {
-        let rows = try await pool.withTransaction { tx in
-            try await tx.query(
+        let rows = try await pool.withConnection { connection in
+            try await connection.query(
                 """
                 WITH picked AS (
                   SELECT id FROM queue.jobs
