@@ -94,6 +94,31 @@ import Testing
         #expect(try rows[0].decode("n", as: Int.self) == 5, "the other worker's runs were left alone")
     }
 
+    @Test func aWorkerOfSeveralQueuesClaimsAcrossThemInPriorityOrder() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let runs = Probe<String>()
+        var registry = JobRegistry()
+        registry.register(kind: "step") { job in await runs.record("\(job.queue):\(job.priority)") }
+        try await queue.enqueue([
+            NewJob(kind: "step", queue: "c", priority: 0),
+            NewJob(kind: "step", queue: "b", priority: 1),
+            NewJob(kind: "step", queue: "a", priority: 2),
+            NewJob(kind: "step", queue: "b", priority: 0),
+            NewJob(kind: "step", queue: "a", priority: 1),
+        ])
+        var configuration = fastConfiguration("w", concurrency: 1)
+        configuration.queues = ["a", "b"]
+        let worker = db.worker(registry, configuration)
+        try await runs.wait(forCount: 4, "the jobs of queues a and b")
+        try await worker.stop()
+        let order = await runs.values
+        #expect(order.prefix(1) == ["b:0"])
+        #expect(Set(order[1...2]) == ["a:1", "b:1"])
+        #expect(order.last == "a:2")
+        #expect(try await queue.depth(queue: "c")[.available] == 1, "queue c is not this worker's")
+    }
+
     @Test func aFailingJobBacksOffThenIsDiscardedAndCanBeRetriedByHand() async throws {
         let db = try await TestDatabase.shared.create()
         let queue = db.jobQueue()
