@@ -88,6 +88,15 @@ let package = Package(
         .executableTarget(
             name: "pq-benchmark", dependencies: ["PQ"], path: "Benchmarks/PQBenchmark"
         ),
+        .executableTarget(
+            name: "queue-benchmark",
+            dependencies: [
+                "ConcordQueue", "PQ", "LocalPostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/QueueBenchmark"
+        ),
         .target(
             name: "ConcordCLI",
             dependencies: [

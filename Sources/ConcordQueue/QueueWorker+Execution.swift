@@ -3,6 +3,9 @@ import Foundation
 import PQ
 
 extension QueueWorker {
+    /// Completions written per statement, at most.
+    static let completionBatchLimit = 1000
+
     /// Starts the handler of a claimed job, then records its outcome.
     ///
     /// The handler runs in a task of its own, so cancelling it (a cancel request, a lost lease, the
@@ -21,10 +24,64 @@ extension QueueWorker {
                 let outcome = random.withLock { generator in
                     JobOutcome.of(result, job: job, backoff: configuration.backoff, using: &generator)
                 }
+                if outcome == .completed {
+                    // Completions are written in batches; the writer removes the job and wakes the dispatcher.
+                    let entry = CompletedJobs.Entry(id: job.id, attempt: job.attempt, kind: job.kind)
+                    if completed.add(entry) { await writeCompletions() }
+                    return
+                }
                 await record(outcome, of: job)
                 running.remove(id: job.id, attempt: job.attempt)
             }
             emit(.finished)
+        }
+    }
+
+    /// Writes the pending completions, batch after batch, until none is left.
+    func writeCompletions() async {
+        while true {
+            let batch = completed.take(limit: Self.completionBatchLimit)
+            if batch.isEmpty { return }
+            await recordCompleted(batch)
+            for entry in batch { running.remove(id: entry.id, attempt: entry.attempt) }
+            emit(.finished)
+        }
+    }
+
+    /// Marks jobs completed in one statement, each only if it is still this run's: not rescued, handed back
+    /// or reclaimed meanwhile (the same guard as `record(_:of:)`). A cancel request does not turn a
+    /// completion into a cancellation. When the write fails (the database is away), the leases run out and
+    /// the rescuer retries the jobs: they may run again.
+    func recordCompleted(_ batch: [CompletedJobs.Entry]) async {
+        // In id order, so two statements that lock some of the same rows take them in the same order.
+        let sorted = batch.sorted { $0.id < $1.id }
+        let statement: SQL = """
+            UPDATE queue.jobs AS j SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
+            FROM unnest(\(sorted.map(\.id))::bigint[], \(sorted.map(\.attempt))::integer[]) AS done (id, attempt)
+            WHERE j.id = done.id AND j.attempt = done.attempt
+              AND j.attempted_by = \(configuration.workerID) AND j.state = 'running'
+            RETURNING j.id
+            """
+        for attempt in 1...3 {
+            do {
+                // One statement is atomic by itself: no BEGIN and COMMIT round trips around it.
+                let rows = try await pool.withConnection { connection in try await connection.query(statement) }
+                guard rows.count < sorted.count else { return }
+                let written = Set(try rows.map { try $0.decode("id", as: Int64.self) })
+                for entry in sorted where !written.contains(entry.id) {
+                    logger.warning(
+                        "job outcome not recorded: the job was taken back meanwhile",
+                        metadata: ["job": "\(entry.id)", "kind": "\(entry.kind)"])
+                }
+                return
+            } catch let error as PostgresError where error.isTransient && attempt < 3 {
+                continue
+            } catch {
+                logger.error(
+                    "recording job completions failed",
+                    metadata: ["jobs": "\(sorted.map(\.id))", "error": "\(error)"])
+                return
+            }
         }
     }
 
@@ -52,7 +109,7 @@ extension QueueWorker {
                 outcome.state.rawValue, outcome.delay, outcome.error, job.id, job.attempt, configuration.workerID,
             ])
         do {
-            let updated = try await pool.withTransaction { tx in try await tx.execute(statement) }
+            let updated = try await pool.withConnection { connection in try await connection.execute(statement) }
             if updated == 0 {
                 logger.warning(
                     "job outcome not recorded: the job was taken back meanwhile",

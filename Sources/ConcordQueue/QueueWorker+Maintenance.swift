@@ -81,7 +81,8 @@ extension QueueWorker {
     func renewLeases() async {
         let interval = configuration.lease / 3
         while (try? await Task.sleep(for: interval)) != nil {
-            let leases = running.leases
+            // In id order, like completions, so the two statements take shared row locks in the same order.
+            let leases = running.leases.sorted { $0.id < $1.id }
             guard !leases.isEmpty else { continue }
             do {
                 let rows = try await pool.withTransaction { tx in

@@ -58,6 +58,67 @@ import Testing
         #expect(try rows[0].decode("n", as: Int.self) == 0)
     }
 
+    @Test func completionsWrittenTogetherSkipJobsTakenBackMeanwhile() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let started = Probe<Int64>()
+        let gate = Probe<Void>()
+        var registry = JobRegistry()
+        registry.register(kind: "held") { job in
+            await started.record(job.id)
+            try await gate.wait(forCount: 1, "the gate")
+        }
+        let ids = try await queue.enqueue((0..<20).map { NewJob(kind: "held", argsJSON: #"{"i": \#($0)}"#) })
+        let worker = db.worker(registry, fastConfiguration("w", concurrency: 20))
+        try await started.wait(forCount: 20, "all 20 handlers")
+        // Five jobs were rescued and claimed again by another worker while their handlers ran here.
+        let taken = Array(ids.sorted().prefix(5))
+        try await db.superuser(
+            """
+            UPDATE queue.jobs SET attempt = attempt + 1, attempted_by = 'other'
+            WHERE id = ANY (\(taken)::bigint[])
+            """)
+        await gate.record(())  // all 20 handlers return at once; their completions are written together
+        let finished = Probe<Void>()
+        Task {
+            while (try? await queue.depth()[.completed]) != 15 { try? await Task.sleep(for: .milliseconds(20)) }
+            await finished.record(())
+        }
+        try await finished.wait(forCount: 1, "15 completions")
+        try await worker.stop()
+
+        #expect(try await queue.depth()[.completed] == 15)
+        let rows = try await db.superuser(
+            "SELECT count(*) AS n FROM queue.jobs WHERE id = ANY (\(taken)::bigint[]) AND state = 'running' AND attempted_by = 'other' AND attempt = 2"
+        )
+        #expect(try rows[0].decode("n", as: Int.self) == 5, "the other worker's runs were left alone")
+    }
+
+    @Test func aWorkerOfSeveralQueuesClaimsAcrossThemInPriorityOrder() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let runs = Probe<String>()
+        var registry = JobRegistry()
+        registry.register(kind: "step") { job in await runs.record("\(job.queue):\(job.priority)") }
+        try await queue.enqueue([
+            NewJob(kind: "step", queue: "c", priority: 0),
+            NewJob(kind: "step", queue: "b", priority: 1),
+            NewJob(kind: "step", queue: "a", priority: 2),
+            NewJob(kind: "step", queue: "b", priority: 0),
+            NewJob(kind: "step", queue: "a", priority: 1),
+        ])
+        var configuration = fastConfiguration("w", concurrency: 1)
+        configuration.queues = ["a", "b"]
+        let worker = db.worker(registry, configuration)
+        try await runs.wait(forCount: 4, "the jobs of queues a and b")
+        try await worker.stop()
+        let order = await runs.values
+        #expect(order.prefix(1) == ["b:0"])
+        #expect(Set(order[1...2]) == ["a:1", "b:1"])
+        #expect(order.last == "a:2")
+        #expect(try await queue.depth(queue: "c")[.available] == 1, "queue c is not this worker's")
+    }
+
     @Test func aFailingJobBacksOffThenIsDiscardedAndCanBeRetriedByHand() async throws {
         let db = try await TestDatabase.shared.create()
         let queue = db.jobQueue()
