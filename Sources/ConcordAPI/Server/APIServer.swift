@@ -59,6 +59,7 @@ public enum APIServer {
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(pool: dependencies.store.pool).register(on: router)
         MetricsRoutes(registry: dependencies.metrics, pool: dependencies.store.pool).register(on: router)
+        OpenAPIRoutes().register(on: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(cache: dependencies.cache))
         OrganisationRoutes(dependencies: dependencies).register(on: v1)
         AreaRoutes(dependencies: dependencies).register(on: v1)
