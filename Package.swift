@@ -63,7 +63,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The OpenAPI document, served at /openapi.json and kept true by the API tests.
+            resources: [.copy("OpenAPI/openapi.json")]
         ),
         // The worker as a library: nudge planning and delivery on the queue; `concord-worker` only starts it.
         .target(

@@ -134,6 +134,9 @@ import Testing
             #expect(first.status == .created)
             #expect(second.status == .created)
             #expect(first.json["id"] as? String == second.json["id"] as? String)
+            // The retry is answered as the first request was, headers included.
+            #expect(second.headers[.location] == first.headers[.location])
+            #expect(second.headers[.eTag] == "\"1\"")
             let list = try await client.send(.get, "\(base)/areas", key: key)
             #expect((list.json["items"] as? [[String: Any]])?.count == 1)
             let reused = try await client.send(

@@ -71,11 +71,13 @@ import Testing
         let ids = try await queue.enqueue((0..<20).map { NewJob(kind: "held", argsJSON: #"{"i": \#($0)}"#) })
         let worker = db.worker(registry, fastConfiguration("w", concurrency: 20))
         try await started.wait(forCount: 20, "all 20 handlers")
-        // Five jobs were rescued and claimed again by another worker while their handlers ran here.
+        // Five jobs were rescued and claimed again by another worker (alive: its lease is long) while their
+        // handlers ran here.
         let taken = Array(ids.sorted().prefix(5))
         try await db.superuser(
             """
-            UPDATE queue.jobs SET attempt = attempt + 1, attempted_by = 'other'
+            UPDATE queue.jobs SET attempt = attempt + 1, attempted_by = 'other',
+                   lease_expires_at = now() + interval '1 hour'
             WHERE id = ANY (\(taken)::bigint[])
             """)
         await gate.record(())  // all 20 handlers return at once; their completions are written together

@@ -33,9 +33,24 @@ public enum JSONCoding {
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .custom { path in Key(camelCase(path.last!.stringValue)) }
-        decoder.dateDecodingStrategy = .iso8601
+        // Not `.iso8601`: its error carries no coding path, so a bad time read as "the body is not valid JSON".
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            guard let date = time(try container.decode(String.self)) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "not an RFC 3339 time such as 2026-03-29T10:00:00Z")
+            }
+            return date
+        }
         return decoder
     }()
+
+    /// An RFC 3339 time: fractional seconds optional, `T` and `Z` in either case, any offset.
+    public static func time(_ text: String) -> Date? {
+        let text = text.uppercased()
+        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
 
     /// Words Swift names spell in capitals, and how they read in snake_case (`leaderID`, `parentIDs`, `isHR`).
     static let acronyms: [(swift: String, snake: String)] = [

@@ -31,7 +31,9 @@ extension APIDependencies {
             if let key {
                 switch try await tx.claimIdempotencyKey(key, requestHash: requestHash) {
                 case .fresh: break
-                case .replay(let status, let body): return (status, body, [:])
+                case .replay(let status, let stored):
+                    let replayed = StoredAnswer(stored)
+                    return (status, replayed.body, replayed.headers)
                 case .mismatch:
                     throw Problem.invalid(
                         field: "Idempotency-Key", rule: "reused",
@@ -40,10 +42,13 @@ extension APIDependencies {
             }
             let created = try await work(tx)
             let body = String(decoding: try JSONCoding.encoder.encode(created.body), as: UTF8.self)
-            if let key { try await tx.recordIdempotentResponse(key, status: 201, body: body) }
             var headers = HTTPFields()
             headers[.location] = created.location
             if let version = created.version { headers[.eTag] = "\"\(version)\"" }
+            if let key {
+                try await tx.recordIdempotentResponse(
+                    key, status: 201, body: StoredAnswer(body: body, headers: headers).stored)
+            }
             return (201, body, headers)
         }
         var headers = answer.headers
@@ -59,5 +64,40 @@ extension APIDependencies {
         hasher.update(data: Data(request.uri.path.utf8))
         hasher.update(data: Data(buffer: body))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A create's answer as kept under its `Idempotency-Key`, so a retry gets the same body and the same
+/// `Location` and `ETag`: header lines, a blank line, then the JSON body. (Our JSON never holds a raw
+/// newline; a stored answer that starts with `{` is a bare body from before headers were kept.)
+struct StoredAnswer {
+    static let kept: [HTTPField.Name] = [.location, .eTag]
+
+    let body: String
+    let headers: HTTPFields
+
+    init(body: String, headers: HTTPFields) {
+        self.body = body
+        self.headers = headers
+    }
+
+    init(_ stored: String) {
+        guard !stored.hasPrefix("{"), let split = stored.range(of: "\n\n") else {
+            self.init(body: stored, headers: [:])
+            return
+        }
+        var headers = HTTPFields()
+        for line in stored[..<split.lowerBound].split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else {
+                continue
+            }
+            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        self.init(body: String(stored[split.upperBound...]), headers: headers)
+    }
+
+    var stored: String {
+        let lines = Self.kept.compactMap { name in headers[name].map { "\(name.rawName): \($0)" } }
+        return lines.joined(separator: "\n") + "\n\n" + body
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 /// `null` clears one, the rest keep their current values.
 enum MergePatch {
     static func apply<Fields: Codable>(_ patch: Data, to current: Fields) throws -> Fields {
-        guard let changes = try JSONSerialization.jsonObject(with: patch) as? [String: Any] else {
+        try RouteSupport.refuseNUL(in: patch)
+        // An empty or malformed body is the client's mistake (400), never an unhandled error (500).
+        guard let changes = (try? JSONSerialization.jsonObject(with: patch)) as? [String: Any] else {
             throw Problem.badRequest("a PATCH body is a JSON object of the fields to change")
         }
         let encoded = try JSONCoding.encoder.encode(current)

@@ -44,7 +44,34 @@ enum RouteSupport {
 
     static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         guard body.readableBytes > 0 else { throw Problem.badRequest("a JSON body is required") }
-        return try JSONCoding.decoder.decode(T.self, from: Data(buffer: body))
+        let data = Data(buffer: body)
+        try refuseNUL(in: data)
+        return try JSONCoding.decoder.decode(T.self, from: data)
+    }
+
+    /// PostgreSQL text cannot hold U+0000, so a string carrying one is refused as invalid input, naming it.
+    static func refuseNUL(in data: Data) throws {
+        // JSON can only carry U+0000 escaped; skip the parse when the escape is nowhere in the body.
+        guard data.range(of: Data(#"\u0000"#.utf8)) != nil,
+            let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return }
+        func find(_ value: Any, _ path: [String]) -> String? {
+            let here = path.isEmpty ? "body" : path.joined(separator: ".")
+            switch value {
+            case let text as String:
+                return text.contains("\u{0}") ? here : nil
+            case let array as [Any]:
+                return array.indices.lazy.compactMap { find(array[$0], path + ["[\($0)]"]) }.first
+            case let object as [String: Any]:
+                if object.keys.contains(where: { $0.contains("\u{0}") }) { return here }
+                return object.lazy.compactMap { find($0.value, path + [$0.key]) }.first
+            default:
+                return nil
+            }
+        }
+        if let field = find(json, []) {
+            throw Problem.invalid(field: field, rule: "no_nul", message: "\(field) must not contain the NUL character")
+        }
     }
 
     /// A JSON response, with an ETag when the resource has a version.

@@ -64,6 +64,7 @@ public enum APIServer {
         HealthRoutes(pool: dependencies.store.pool).register(on: router)
         MetricsRoutes(registry: dependencies.metrics, pool: dependencies.store.pool).register(on: router)
         AnswerRoutes(dependencies: dependencies).register(on: router)
+        OpenAPIRoutes().register(on: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(cache: dependencies.cache))
         OrganisationRoutes(dependencies: dependencies).register(on: v1)
         AreaRoutes(dependencies: dependencies).register(on: v1)
@@ -72,6 +73,8 @@ public enum APIServer {
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         ProgrammeRoutes(dependencies: dependencies).register(on: v1)
+        // Last, so it wraps only the router's answer for requests no route took.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 }
