@@ -93,7 +93,8 @@ import Testing
         try await runs.wait(forCount: 1, timeout: .seconds(5), "the notified run")
         try await worker.stop()
         let ranAt = try #require(await runs.values.first)
-        #expect(ranAt.timeIntervalSince(enqueuedAt) < 1, "picked up after \(ranAt.timeIntervalSince(enqueuedAt)) s")
+        // Far inside the 30 s poll interval: only the notification can explain it (the margin absorbs a busy CI).
+        #expect(ranAt.timeIntervalSince(enqueuedAt) < 5, "picked up after \(ranAt.timeIntervalSince(enqueuedAt)) s")
     }
 }
 
