@@ -24,7 +24,7 @@ public struct ConcordRequestContext: RequestContext {
 public enum JSONCoding {
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .custom { path in Key(snakeCase(path.last!.stringValue)) }
+        encoder.keyEncodingStrategy = .custom { path in Key(snakeNames.converted(path.last!.stringValue)) }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -32,7 +32,7 @@ public enum JSONCoding {
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in Key(camelCase(path.last!.stringValue)) }
+        decoder.keyDecodingStrategy = .custom { path in Key(camelNames.converted(path.last!.stringValue)) }
         // Not `.iso8601`: its error carries no coding path, so a bad time read as "the body is not valid JSON".
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -50,6 +50,31 @@ public enum JSONCoding {
         let text = text.uppercased()
         return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
             ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+
+    /// The encoder asks for the name of every key of every value it writes; working each one out again was
+    /// a third of the API's CPU time in Benchmarks/api. Field names are few, so they are worked out once.
+    static let snakeNames = NameCache { snakeCase($0) }
+    static let camelNames = NameCache { camelCase($0) }
+
+    /// Names already converted. Bounded, because dictionary keys (a leader's channels, say) are names too.
+    final class NameCache: @unchecked Sendable {
+        private let convert: @Sendable (String) -> String
+        private let lock = NSLock()
+        private var known: [String: String] = [:]
+
+        init(_ convert: @escaping @Sendable (String) -> String) {
+            self.convert = convert
+        }
+
+        func converted(_ name: String) -> String {
+            if let hit = lock.withLock({ known[name] }) { return hit }
+            let result = convert(name)
+            lock.withLock {
+                if known.count < 4_096 { known[name] = result }
+            }
+            return result
+        }
     }
 
     /// Words Swift names spell in capitals, and how they read in snake_case (`leaderID`, `parentIDs`, `isHR`).
