@@ -6,7 +6,9 @@ public struct ConcordCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "concord",
         abstract: "Concord: leadership alignment for change initiatives.",
-        subcommands: [DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, JobsCommand.self]
+        subcommands: [
+            DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, JobsCommand.self, RoiCommand.self,
+        ]
     )
 
     public init() {}
