@@ -42,6 +42,8 @@ let package = Package(
             name: "ConcordStore",
             dependencies: ["PQ", "ConcordDomain", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Settings from environment variables, refused with the variable's name when bad.
+        .target(name: "ConcordSettings"),
         // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
         .target(
             name: "ConcordQueue",
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "ConcordAPI",
             dependencies: [
-                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue",
+                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -71,7 +73,7 @@ let package = Package(
         .target(
             name: "ConcordWorker",
             dependencies: [
-                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue",
+                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

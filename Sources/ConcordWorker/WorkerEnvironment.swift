@@ -1,3 +1,4 @@
+import ConcordSettings
 import Foundation
 
 /// The worker's settings from environment variables; a bad value stops the process with the variable's name.
@@ -9,42 +10,28 @@ public struct WorkerEnvironment: Sendable {
     /// Where nudge emails go; nil when no SMTP server is configured (email nudges then fail and are recorded).
     public var smtp: SMTPConfiguration?
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public let variable: String
-        public let reason: String
-        public var description: String { "\(variable): \(reason)" }
-    }
+    public typealias Invalid = EnvironmentReader.Invalid
 
     public init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name], !text.isEmpty else { return nil }
-            return text
-        }
-        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-            guard let text = value(name) else { return fallback }
-            guard let number = Int(text), range.contains(number) else {
-                throw Invalid(variable: name, reason: "'\(text)' is not a whole number in \(range)")
-            }
-            return number
-        }
-        guard let url = value("CONCORD_WORKER_DATABASE_URL") ?? value("CONCORD_DATABASE_URL") else {
+        let reader = EnvironmentReader(environment)
+        guard let url = reader.value("CONCORD_WORKER_DATABASE_URL") ?? reader.value("CONCORD_DATABASE_URL") else {
             throw Invalid(variable: "CONCORD_WORKER_DATABASE_URL", reason: "not set (nor CONCORD_DATABASE_URL)")
         }
         databaseURL = url
-        concurrency = try integer("CONCORD_WORKER_CONCURRENCY", default: 10, range: 1...1000)
+        concurrency = try reader.integer("CONCORD_WORKER_CONCURRENCY", default: 10, range: 1...1000)
         // One connection per running job, plus room for claiming, leases and maintenance.
-        poolSize = try integer("CONCORD_WORKER_POOL_SIZE", default: concurrency + 4, range: 2...1000)
-        publicBaseURL = value("CONCORD_PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080"
+        poolSize = try reader.integer("CONCORD_WORKER_POOL_SIZE", default: concurrency + 4, range: 2...1000)
+        publicBaseURL = reader.value("CONCORD_PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080"
         guard URL(string: publicBaseURL)?.scheme != nil else {
             throw Invalid(variable: "CONCORD_PUBLIC_BASE_URL", reason: "'\(publicBaseURL)' is not an absolute URL")
         }
-        if let host = value("CONCORD_SMTP_HOST") {
-            guard let from = value("CONCORD_SMTP_FROM"), from.contains("@") else {
+        if let host = reader.value("CONCORD_SMTP_HOST") {
+            guard let from = reader.value("CONCORD_SMTP_FROM"), from.contains("@") else {
                 throw Invalid(
                     variable: "CONCORD_SMTP_FROM", reason: "an address is required when CONCORD_SMTP_HOST is set")
             }
             smtp = SMTPConfiguration(
-                host: host, port: try integer("CONCORD_SMTP_PORT", default: 25, range: 1...65535), from: from)
+                host: host, port: try reader.integer("CONCORD_SMTP_PORT", default: 25, range: 1...65535), from: from)
         } else {
             smtp = nil
         }
