@@ -22,7 +22,8 @@ CREATE VIEW test_support.bi_views AS
 SELECT has_schema('bi', 'schema bi exists');
 SELECT has_view('bi', v, format('view bi.%s exists', v))
 FROM unnest(ARRAY['initiatives', 'alignment_matrix', 'alignment_trend',
-                  'goal_tree_nodes', 'portfolio']) AS v;
+                  'goal_tree_nodes', 'nudge_activity', 'ld_roi_latest', 'ld_roi_history',
+                  'ld_participation', 'portfolio']) AS v;
 
 SELECT is_empty($$
   SELECT c.relname || ' (relkind ' || c.relkind::text || ')'
@@ -345,6 +346,99 @@ SELECT is(
    FROM bi.portfolio WHERE org_id = test_support.org_a()),
   '(3,2,1,0)',
   'bi.portfolio counts active initiatives by health; closed ones are left out');
+
+------------------------------------------------------------------------------
+-- Nudge activity: counts, answer rate and median time to answer per week
+------------------------------------------------------------------------------
+
+-- Hana (lead head of c3..01, area Ops) gets three out_of_line nudges in ISO
+-- week 2024-W02 (Berlin), two answered after 2 and 4 hours, and one stale_rating
+-- nudge the week after that is never answered.
+INSERT INTO nudges (org_id, initiative_id, leader_id, reason, period_key, state, due_at, sent_at,
+                    channel, token_hash, token_expires_at, answered_at)
+SELECT test_support.org_a(), 'c3000000-0000-4000-8000-000000000001',
+       'c1000000-0000-4000-8000-000000000001', reason, period, state, sent, sent, 'email',
+       sha256(convert_to('bi-nudge-' || period || reason, 'UTF8')), sent + interval '14 days',
+       sent + answered_after
+FROM (VALUES ('out_of_line', 'c1', 'answered', timestamptz '2024-01-08 08:00+01', interval '2 hours'),
+             ('out_of_line', 'c2', 'answered', timestamptz '2024-01-10 09:00+01', interval '4 hours'),
+             ('out_of_line', 'c3', 'sent', timestamptz '2024-01-14 23:30+01', NULL),
+             ('stale_rating', 'c4', 'sent', timestamptz '2024-01-15 00:30+01', NULL)
+     ) AS v (reason, period, state, sent, answered_after);
+
+SELECT results_eq($$
+  SELECT iso_year, iso_week, week_start, area_name, leader_name, reason, nudges_sent,
+         nudges_answered, answer_rate, median_hours_to_answer
+  FROM bi.nudge_activity
+  WHERE leader_id = 'c1000000-0000-4000-8000-000000000001'
+  ORDER BY week_start, reason
+$$, $$
+  VALUES (2024, 2, DATE '2024-01-08', 'Ops'::text, 'Hana'::text, 'out_of_line'::text, 3, 2,
+          0.6667::numeric, 3.00::numeric),
+         (2024, 3, DATE '2024-01-15', 'Ops', 'Hana', 'stale_rating', 1, 0, 0, NULL)
+$$, 'bi.nudge_activity: per ISO week (organisation''s time zone), area, leader and reason: sent, answered, answer rate, median hours to answer');
+
+------------------------------------------------------------------------------
+-- L&D ROI: latest figures, history, participation by level, portfolio
+------------------------------------------------------------------------------
+
+INSERT INTO ld_programmes (org_id, id, title, initiative_id)
+VALUES (test_support.org_a(), 'c6000000-0000-4000-8000-000000000001', 'Crafted programme',
+        'c3000000-0000-4000-8000-000000000001');
+INSERT INTO ld_costs (org_id, programme_id, category, amount)
+VALUES (test_support.org_a(), 'c6000000-0000-4000-8000-000000000001', 'delivery', 1000);
+INSERT INTO ld_participants (org_id, programme_id, person_name, completed, reaction, learning)
+VALUES (test_support.org_a(), 'c6000000-0000-4000-8000-000000000001', 'P1', true, 4, 80),
+       (test_support.org_a(), 'c6000000-0000-4000-8000-000000000001', 'P2', NULL, 5, NULL);
+SELECT is(app.ld_compute_roi(test_support.org_a()), 1::bigint, 'the crafted programme is computed');
+-- The first computation a day earlier, so the history has an order.
+UPDATE ld_roi_results SET computed_at = now() - interval '1 day'
+WHERE org_id = test_support.org_a() AND programme_id = 'c6000000-0000-4000-8000-000000000001';
+
+SELECT is(
+  (SELECT (is_current, total_cost, bcr, roi_percent, payback_unavailable_reason)::text
+   FROM bi.ld_roi_latest WHERE programme_id = 'c6000000-0000-4000-8000-000000000001'),
+  '(t,1000,0,-100,no_benefits)',
+  'bi.ld_roi_latest: a programme with costs and no benefits yet: BCR 0, ROI -100 %, no payback');
+
+INSERT INTO ld_impact_measures
+  (org_id, programme_id, name, unit, baseline, after, unit_value, direction, period,
+   attribution, isolation_method, confidence)
+VALUES (test_support.org_a(), 'c6000000-0000-4000-8000-000000000001', 'productivity', 'deals',
+        0, 10, 300, 'higher_is_better', 'per_year', 1, 'control_group', 1);
+SELECT is(
+  (SELECT is_current FROM bi.ld_roi_latest WHERE programme_id = 'c6000000-0000-4000-8000-000000000001'),
+  false, 'bi.ld_roi_latest: new inputs make the latest figures not current');
+SELECT is(app.ld_compute_roi(test_support.org_a()), 1::bigint, 'the crafted programme is computed again');
+
+SELECT is(
+  (SELECT (is_current, total_cost, benefits, bcr, roi_percent, payback_months, participants,
+           completion_rate, level1_mean)::text
+   FROM bi.ld_roi_latest WHERE programme_id = 'c6000000-0000-4000-8000-000000000001'),
+  '(t,1000,3000,3,200,4,2,1,4.5)',
+  'bi.ld_roi_latest: the newest computation: benefits 3000 on cost 1000, BCR 3, ROI 200 %, payback 4 months');
+SELECT results_eq($$
+  SELECT roi_percent, is_latest, is_current FROM bi.ld_roi_history
+  WHERE programme_id = 'c6000000-0000-4000-8000-000000000001' ORDER BY computed_at
+$$, $$ VALUES (-100::numeric, false, false), (200, true, true) $$,
+  'bi.ld_roi_history: every computation, the newest marked latest and current');
+SELECT results_eq($$
+  SELECT level, level_name, participants, participants_completed, participants_measured,
+         measured_share, mean_score, min_score, max_score
+  FROM bi.ld_participation
+  WHERE programme_id = 'c6000000-0000-4000-8000-000000000001' ORDER BY level
+$$, $$
+  VALUES (1, 'reaction'::text, 2, 1, 2, 1.0000::numeric, 4.5::numeric, 4::numeric, 5::numeric),
+         (2, 'learning', 2, 1, 1, 0.5000, 80, 80, 80),
+         (3, 'application', 2, 1, 0, 0.0000, NULL, NULL, NULL)
+$$, 'bi.ld_participation: one row per programme and level 1-3, participants measured at each and their scores');
+SELECT is(
+  (SELECT (ld_programmes, ld_programmes_computed, ld_total_cost, ld_benefits, ld_roi_percent)::text
+   FROM bi.portfolio WHERE org_id = test_support.org_a()),
+  (SELECT (count(*), count(*), sum(total_cost), sum(benefits),
+           trim_scale(round((sum(benefits) - sum(total_cost)) * 100 / sum(total_cost), 4)))::text
+   FROM bi.ld_roi_latest WHERE org_id = test_support.org_a()),
+  'bi.portfolio: the ROI of the organisation''s active programmes taken together');
 
 ------------------------------------------------------------------------------
 -- Goal tree roll-up over a DAG with a red leaf

@@ -1,6 +1,6 @@
 -- bi.portfolio: the consultancy's view over its clients, one row per
--- organisation the querying role may see. Built on bi.initiatives.
--- (L&D ROI columns come with the ROI views.)
+-- organisation the querying role may see. Built on bi.initiatives and
+-- bi.ld_roi_latest.
 
 DROP VIEW IF EXISTS bi.portfolio CASCADE;
 CREATE VIEW bi.portfolio WITH (security_invoker = true) AS
@@ -18,6 +18,14 @@ SELECT o.org_id,
        coalesce(s.out_of_line_pairs, 0) AS out_of_line_pairs,
        coalesce(s.overdue_revisits, 0) AS overdue_revisits,
        s.last_revisit_at,
+       coalesce(r.ld_programmes, 0) AS ld_programmes,
+       coalesce(r.ld_programmes_computed, 0) AS ld_programmes_computed,
+       r.ld_total_cost,
+       r.ld_benefits,
+       CASE WHEN r.ld_total_cost > 0
+            THEN trim_scale(round((r.ld_benefits - r.ld_total_cost) * 100 / r.ld_total_cost, 4))
+       END AS ld_roi_percent,
+       r.ld_last_computed_at,
        o.archived_at
 FROM organisations AS o
 LEFT JOIN (
@@ -35,10 +43,21 @@ LEFT JOIN (
   FROM bi.initiatives AS i
   WHERE i.archived_at IS NULL AND i.stage <> 'closed'
   GROUP BY i.org_id
-) AS s ON s.org_id = o.org_id;
+) AS s ON s.org_id = o.org_id
+LEFT JOIN (
+  SELECT p.org_id,
+         count(*)::integer AS ld_programmes,
+         count(p.result_id)::integer AS ld_programmes_computed,
+         sum(p.total_cost) AS ld_total_cost,
+         sum(p.benefits) AS ld_benefits,
+         max(p.computed_at) AS ld_last_computed_at
+  FROM bi.ld_roi_latest AS p
+  WHERE p.archived_at IS NULL
+  GROUP BY p.org_id
+) AS r ON r.org_id = o.org_id;
 
 COMMENT ON VIEW bi.portfolio IS
-  'One row per organisation visible to the querying role (for the consultancy, every client granted to its BI login): its active initiatives (not archived, not closed) by health, their average alignment and the revisits overdue.';
+  'One row per organisation visible to the querying role (for the consultancy, every client granted to its BI login): its active initiatives (not archived, not closed) by health, their average alignment, the revisits overdue, and the Phillips ROI of its active L&D programmes taken together.';
 COMMENT ON COLUMN bi.portfolio.org_id IS 'The organisation (tenant).';
 COMMENT ON COLUMN bi.portfolio.organisation_name IS 'The organisation''s name.';
 COMMENT ON COLUMN bi.portfolio.slug IS 'The organisation''s short unique name.';
@@ -53,4 +72,10 @@ COMMENT ON COLUMN bi.portfolio.aligned_pairs IS 'Required pairs whose latest rat
 COMMENT ON COLUMN bi.portfolio.out_of_line_pairs IS 'Required pairs whose latest rating is fresh but more than 1 away from the importance.';
 COMMENT ON COLUMN bi.portfolio.overdue_revisits IS 'Required pairs whose latest rating is stale or missing: revisits due now.';
 COMMENT ON COLUMN bi.portfolio.last_revisit_at IS 'The latest rating by a required leader of any active initiative; NULL when none.';
+COMMENT ON COLUMN bi.portfolio.ld_programmes IS 'Active (not archived) L&D programmes.';
+COMMENT ON COLUMN bi.portfolio.ld_programmes_computed IS 'Of them, those whose ROI figures were computed at least once.';
+COMMENT ON COLUMN bi.portfolio.ld_total_cost IS 'Sum of the latest fully loaded costs of those programmes (money); NULL when none was computed.';
+COMMENT ON COLUMN bi.portfolio.ld_benefits IS 'Sum of their latest monetary benefits over each one''s horizon (money); NULL when none was computed.';
+COMMENT ON COLUMN bi.portfolio.ld_roi_percent IS 'ROI % of those programmes together: (ld_benefits - ld_total_cost) / ld_total_cost x 100, rounded to 4 decimals; NULL without costs.';
+COMMENT ON COLUMN bi.portfolio.ld_last_computed_at IS 'When the newest of those figures was computed; NULL when none was.';
 COMMENT ON COLUMN bi.portfolio.archived_at IS 'When the organisation was archived; NULL while a client.';
