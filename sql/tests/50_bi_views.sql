@@ -175,13 +175,22 @@ SELECT is(
   test_support.outcome(test_support.bi_login('b'), NULL,
     format('SELECT count(*) FROM app.bi_required_leaders WHERE org_id <> %L', test_support.org_b()),
     true),
-  '0', 'the helper view app.bi_required_leaders is walled off too');
+  '42501:permission denied for schema app',
+  'a BI login cannot reach the helper view app.bi_required_leaders by name');
 
 SELECT is(
-  test_support.outcome(test_support.bi_login('b'), NULL,
-    'SELECT count(*) FROM public.audit_log', true),
-  '42501:permission denied for table audit_log',
-  'a BI login still cannot read the audit log');
+  test_support.outcome(test_support.bi_login('b'), NULL, format('SELECT count(*) FROM %s', t), true),
+  '42501:permission denied for schema public',
+  format('a BI login cannot read the base table %s, only the bi views over it', t))
+FROM unnest(ARRAY['public.audit_log', 'public.initiatives', 'public.alignment_ratings',
+                  'public.organisations', 'public.nudges', 'public.ld_roi_results']) AS t;
+
+SELECT is_empty($$
+  SELECT n.nspname FROM pg_namespace AS n
+  WHERE has_schema_privilege('concord_bi', n.oid, 'USAGE')
+    AND n.nspname NOT IN ('bi', 'pg_catalog', 'information_schema', 'test_support')
+    AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+$$, 'concord_bi may use schema bi only (besides the catalogs)');
 
 ------------------------------------------------------------------------------
 -- Crafted data in organisation A (written as the superuser)

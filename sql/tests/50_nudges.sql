@@ -55,6 +55,10 @@ SELECT is(
   '42501:permission denied for table nudges',
   'the API may mark a nudge answered but not change its token');
 
+-- Since 0010 concord_bi cannot reach schema public by name (only through
+-- the bi views); given it back here (rolled back), so these checks still
+-- prove the walls behind that one.
+GRANT USAGE ON SCHEMA public TO concord_bi;
 SELECT is(
   test_support.outcome('concord_bi', NULL,
     $$SELECT token_hash FROM nudges$$),
