@@ -26,6 +26,13 @@ public struct WorkerJobs: Sendable {
         public static let deliverOrganisation = "nudges.deliver"
     }
 
+    /// Delivery of one organisation's due nudges, as the periodic fan-out enqueues it.
+    public static func deliverJob(orgID: UUID, maxAttempts: Int = 5) throws -> NewJob {
+        try NewJob(
+            kind: Kind.deliverOrganisation, args: OrganisationArgs(orgID: orgID), organisationID: orgID,
+            maxAttempts: maxAttempts)
+    }
+
     struct OrganisationArgs: Codable, Sendable {
         let orgID: UUID
     }
