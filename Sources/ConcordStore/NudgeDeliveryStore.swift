@@ -66,21 +66,17 @@ public struct NudgeDeliveryAttempt: Sendable, Hashable {
 }
 
 extension TenantTransaction {
-    /// Leaders of this organisation with planned nudges due at `now`.
+    /// Leaders of this organisation with planned nudges due at `now`, or with a claim being sent (or left
+    /// behind by a sender that died).
     public func leadersWithDueNudges(now: Date) async throws -> [UUID] {
         try await transaction.query(
             """
-            SELECT DISTINCT leader_id FROM nudges
+            SELECT leader_id FROM nudges
             WHERE org_id = \(orgID)::uuid AND state = 'planned' AND due_at <= \(now)::timestamptz
+            UNION
+            SELECT leader_id FROM nudges WHERE org_id = \(orgID)::uuid AND state = 'sending'
             """
         ).map { try $0.decode(0, as: UUID.self) }
-    }
-
-    /// Takes the leader for this transaction; false when another worker is delivering to them.
-    public func tryLockLeaderForDelivery(_ leader: UUID) async throws -> Bool {
-        try await transaction.query(
-            "SELECT pg_try_advisory_xact_lock(hashtextextended('concord.nudge-delivery:' || \(leader)::text, 0))"
-        )[0].decode(0, as: Bool.self)
     }
 
     public func nudgeRecipient(_ leader: UUID) async throws -> NudgeRecipient? {
@@ -162,43 +158,116 @@ extension TenantTransaction {
             """)
     }
 
-    /// Marks a nudge delivered, alone or within a digest, with the hash of its answer token.
-    public func markNudgeDelivered(
-        _ id: UUID, channel: String, digest: UUID?, tokenHash: String, tokenExpiresAt: Date, at: Date
+    /// Claims nudges for one message before it is sent: `sending`, with the hash of each one's answer token
+    /// (`tokenHashes`, in the order of `ids`), the channel and endpoint, and the digest they go out in.
+    public func claimNudges(
+        _ ids: [UUID], tokenHashes: [String], channel: String, endpoint: String, digest: UUID?,
+        tokenExpiresAt: Date, at: Date
     ) async throws {
         try await transaction.execute(
             """
+            UPDATE nudges AS n
+            SET state = 'sending', claimed_at = \(at)::timestamptz, claimed_endpoint = \(endpoint),
+                channel = \(channel), digest_id = \(digest)::uuid, token_hash = decode(t.hash, 'hex'),
+                token_expires_at = \(tokenExpiresAt)::timestamptz
+            FROM unnest(\(ids)::uuid[], \(tokenHashes)::text[]) AS t (id, hash)
+            WHERE n.org_id = \(orgID)::uuid AND n.id = t.id AND n.state = 'planned'
+            """)
+    }
+
+    /// The claimed nudges went out: `sent`, or `digested` when they were part of a digest.
+    public func markNudgesDelivered(_ ids: [UUID], at: Date) async throws {
+        try await transaction.execute(
+            """
             UPDATE nudges
-            SET state = CASE WHEN \(digest)::uuid IS NULL THEN 'sent' ELSE 'digested' END,
-                digest_id = \(digest)::uuid, channel = \(channel), sent_at = \(at)::timestamptz,
-                token_hash = decode(\(tokenHash), 'hex'), token_expires_at = \(tokenExpiresAt)::timestamptz,
-                last_error = NULL
-            WHERE org_id = \(orgID)::uuid AND id = \(id)::uuid
+            SET state = CASE WHEN digest_id IS NULL THEN 'sent' ELSE 'digested' END, sent_at = \(at)::timestamptz,
+                claimed_at = NULL, claimed_endpoint = NULL, last_error = NULL
+            WHERE org_id = \(orgID)::uuid AND id = ANY(\(ids)::uuid[]) AND state = 'sending'
             """)
     }
 
     /// Records a failed delivery run: the nudges are tried again at `retryAt`, or fail for good when nil.
+    /// The claim goes, and with it the token: the next run sends a new link.
     public func markNudgesFailed(_ ids: [UUID], error: String, retryAt: Date?) async throws {
         try await transaction.execute(
             """
             UPDATE nudges
             SET attempts = attempts + 1, last_error = \(error),
                 state = CASE WHEN \(retryAt)::timestamptz IS NULL THEN 'failed' ELSE 'planned' END,
-                due_at = coalesce(\(retryAt)::timestamptz, due_at)
+                due_at = coalesce(\(retryAt)::timestamptz, due_at),
+                token_hash = NULL, token_expires_at = NULL, digest_id = NULL, channel = NULL,
+                claimed_at = NULL, claimed_endpoint = NULL
             WHERE org_id = \(orgID)::uuid AND id = ANY(\(ids)::uuid[])
             """)
     }
 
-    /// A digest row for the leader; `sent` false records a failed digest.
-    public func createDigest(leader: UUID, channel: String, sent: Bool, at: Date) async throws -> UUID {
+    /// Takes back the leader's claims that a dead sender left `sending`. Only the holder of the leader's
+    /// delivery lock may call this, and claims are only made under that lock: a claim it finds has no live
+    /// sender. Each claimed message gets an attempt recorded as interrupted (its outcome is unknown), its
+    /// digest fails, and its nudges count a failed run: `planned` to be sent again, or `failed` after
+    /// `maxRuns`. Returns how many nudges were taken back.
+    public func recoverInterruptedSends(leader: UUID, now: Date, maxRuns: Int) async throws -> Int {
+        let error = "interrupted: the sender stopped while sending (outcome unknown); sent again"
+        return try await transaction.query(
+            """
+            WITH stuck AS (
+              SELECT id, digest_id, channel, claimed_at, claimed_endpoint FROM nudges
+              WHERE org_id = \(orgID)::uuid AND leader_id = \(leader)::uuid AND state = 'sending'
+              FOR UPDATE
+            ),
+            taken_back AS (
+              UPDATE nudges AS n
+              SET state = CASE WHEN n.attempts + 1 >= \(maxRuns) THEN 'failed' ELSE 'planned' END,
+                  attempts = n.attempts + 1, last_error = \(error),
+                  token_hash = NULL, token_expires_at = NULL, digest_id = NULL, channel = NULL,
+                  claimed_at = NULL, claimed_endpoint = NULL
+              FROM stuck AS s WHERE n.org_id = \(orgID)::uuid AND n.id = s.id
+              RETURNING n.id
+            ),
+            failed_digests AS (
+              UPDATE nudge_digests AS d SET state = 'failed'
+              WHERE d.org_id = \(orgID)::uuid AND d.state = 'sending'
+                AND d.id IN (SELECT digest_id FROM stuck)
+              RETURNING d.id
+            ),
+            recorded AS (
+              INSERT INTO nudge_deliveries (org_id, nudge_id, digest_id, channel, endpoint, status_code,
+                                            latency_ms, error, at)
+              SELECT DISTINCT ON (coalesce(s.digest_id, s.id))
+                     \(orgID)::uuid, CASE WHEN s.digest_id IS NULL THEN s.id END, s.digest_id, s.channel,
+                     s.claimed_endpoint, NULL,
+                     greatest(0, extract(epoch FROM \(now)::timestamptz - s.claimed_at) * 1000)::integer,
+                     \(error), s.claimed_at
+              FROM stuck AS s
+              ORDER BY coalesce(s.digest_id, s.id)
+              RETURNING id
+            )
+            -- Every data-modifying part runs whether or not it is read.
+            SELECT count(*) FROM taken_back
+            """
+        )[0].decode(0, as: Int.self)
+    }
+
+    /// A digest for the leader, claimed before it is sent.
+    public func claimDigest(leader: UUID, channel: String) async throws -> UUID {
         try await transaction.query(
             """
-            INSERT INTO nudge_digests (org_id, leader_id, channel, state, sent_at)
-            VALUES (\(orgID)::uuid, \(leader)::uuid, \(channel), \(sent ? "sent" : "failed"),
-                    CASE WHEN \(sent) THEN \(at)::timestamptz END)
+            INSERT INTO nudge_digests (org_id, leader_id, channel, state)
+            VALUES (\(orgID)::uuid, \(leader)::uuid, \(channel), 'sending')
             RETURNING id
             """
         )[0].decode(0, as: UUID.self)
+    }
+
+    /// The claimed digest's outcome.
+    public func finishDigest(_ id: UUID, sent: Bool, at: Date) async throws {
+        try await transaction.execute(
+            """
+            UPDATE nudge_digests
+            SET state = CASE WHEN \(sent) THEN 'sent' ELSE 'failed' END,
+                sent_at = CASE WHEN \(sent) THEN \(at)::timestamptz END
+            WHERE org_id = \(orgID)::uuid AND id = \(id)::uuid
+            """)
     }
 
     /// Appends attempts to `nudge_deliveries`, for one nudge or one digest.
@@ -236,5 +305,30 @@ extension TenantTransaction {
             UPDATE webhook_endpoints SET disabled_at = \(at)::timestamptz, disabled_reason = \(reason)
             WHERE org_id = \(orgID)::uuid AND id = \(id)::uuid AND disabled_at IS NULL
             """)
+    }
+}
+
+extension Store {
+    /// Takes the leader's delivery lock for the session of `connection`; false when another worker holds it.
+    ///
+    /// A session lock, not a transaction's: it is held from the claim through the send to the outcome, which
+    /// are separate transactions, and the server drops it when the holder's connection ends (a worker killed
+    /// mid-send), which is how the next holder knows that a claim it finds was left behind.
+    public func tryLockLeaderForDelivery(_ leader: UUID, on connection: Connection) async throws -> Bool {
+        try await connection.query(
+            "SELECT pg_try_advisory_lock(hashtextextended('concord.nudge-delivery:' || \(leader)::text, 0))"
+        )[0].decode(0, as: Bool.self)
+    }
+
+    /// Gives the lock back. The connection returns to the pool afterwards, so when the unlock cannot be
+    /// confirmed the connection is closed (the pool then drops it and the server releases the lock).
+    public func unlockLeaderForDelivery(_ leader: UUID, on connection: Connection) async {
+        // A task of its own: a cancelled job must still give the lock back.
+        let released = await Task {
+            let rows = try? await connection.query(
+                "SELECT pg_advisory_unlock(hashtextextended('concord.nudge-delivery:' || \(leader)::text, 0))")
+            return (try? rows?.first?.decode(0, as: Bool.self)) ?? false
+        }.value
+        if !released { await connection.close() }
     }
 }

@@ -78,6 +78,18 @@ public struct Store: Sendable {
         }
     }
 
+    /// A read-write transaction for `scope` on a connection the caller holds, for work that keeps one session
+    /// across several transactions (a session advisory lock between them).
+    public func write<Value: Sendable>(
+        _ scope: TenantScope, on connection: Connection, _ body: (TenantTransaction) async throws -> Value
+    ) async throws -> Value {
+        try await StoreError.translating {
+            try await connection.withTransaction(TransactionOptions(settings: scope.settings)) { transaction in
+                try await body(TenantTransaction(scope: scope, transaction: transaction))
+            }
+        }
+    }
+
     /// The organisations that are not archived, for jobs that visit each in turn (the worker's role only).
     public func activeOrganisationIDs() async throws -> [UUID] {
         try await pool.withConnection { connection in

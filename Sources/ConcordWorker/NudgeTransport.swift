@@ -8,58 +8,95 @@ struct DeliveryOutcome: Sendable {
     var delivered = false
     /// Worth another run later (5xx, timeouts, a refused connection).
     var retryable = false
+    /// The endpoint answered 410 Gone: it is to be disabled.
+    var gone = false
     var error: String?
     var attempts: [NudgeDeliveryAttempt] = []
 }
 
-/// Sends a message through a leader's channel: signed webhook, Slack incoming webhook, or SMTP.
+/// Where a claimed message goes, resolved while it is claimed.
+enum NudgeDestination: Sendable {
+    case webhook(WebhookEndpoint)
+    case slack(WebhookEndpoint, user: String?)
+    case email(address: String, server: SMTPConfiguration)
+
+    /// As `nudge_deliveries.endpoint` records it; never a secret.
+    var endpointDescription: String {
+        switch self {
+        case .webhook(let endpoint), .slack(let endpoint, _): endpoint.url
+        case .email(_, let server): server.endpointDescription
+        }
+    }
+
+    var webhookEndpointID: UUID? {
+        switch self {
+        case .webhook(let endpoint), .slack(let endpoint, _): endpoint.id
+        case .email: nil
+        }
+    }
+}
+
+/// Sends a message through a leader's channel: signed webhook, Slack incoming webhook, or SMTP. It never
+/// touches the database: the message was claimed before, and the outcome is recorded after.
 struct NudgeTransport: Sendable {
     let http: HTTPClient
     let configuration: NudgeDeliveryConfiguration
 
-    func send(
-        _ message: NudgeMessage, via channel: NudgeChannel, in tx: TenantTransaction
-    ) async throws -> DeliveryOutcome {
+    /// The destination of `channel`, or why there is none.
+    func destination(
+        for channel: NudgeChannel, in tx: TenantTransaction
+    ) async throws -> Result<NudgeDestination, DestinationUnavailable> {
         switch channel {
         case .webhook(let endpointID):
             guard let endpoint = try await tx.webhookEndpoint(kind: .webhook, id: endpointID) else {
-                return DeliveryOutcome(error: "no enabled webhook endpoint")
+                return .failure(DestinationUnavailable(reason: "no enabled webhook endpoint"))
             }
+            return .success(.webhook(endpoint))
+        case .slack(let user):
+            guard let endpoint = try await tx.webhookEndpoint(kind: .slack, id: nil) else {
+                return .failure(DestinationUnavailable(reason: "no enabled Slack endpoint"))
+            }
+            return .success(.slack(endpoint, user: user))
+        case .email(let address):
+            guard let smtp = configuration.smtp else {
+                return .failure(DestinationUnavailable(reason: "no SMTP server configured"))
+            }
+            return .success(.email(address: address, server: smtp))
+        }
+    }
+
+    func send(_ message: NudgeMessage, to destination: NudgeDestination) async throws -> DeliveryOutcome {
+        switch destination {
+        case .webhook(let endpoint):
             let body = try message.webhookBody()
-            return try await post(body, to: endpoint, channel: "webhook", in: tx) { timestamp in
+            return try await post(body, to: endpoint, channel: "webhook") { timestamp in
                 [
                     (
                         WebhookSignature.headerName,
-                        WebhookSignature.header(
-                            secrets: endpoint.secrets, timestamp: timestamp, body: body)
+                        WebhookSignature.header(secrets: endpoint.secrets, timestamp: timestamp, body: body)
                     )
                 ]
             }
-        case .slack(let user):
-            guard let endpoint = try await tx.webhookEndpoint(kind: .slack, id: nil) else {
-                return DeliveryOutcome(error: "no enabled Slack endpoint")
-            }
+        case .slack(let endpoint, let user):
             let body = try message.slackBody(slackUser: user)
-            return try await post(body, to: endpoint, channel: "slack", in: tx) { timestamp in
+            return try await post(body, to: endpoint, channel: "slack") { timestamp in
                 endpoint.secrets.isEmpty
                     ? []
                     : [
                         (
                             WebhookSignature.headerName,
-                            WebhookSignature.header(
-                                secrets: endpoint.secrets, timestamp: timestamp, body: body)
+                            WebhookSignature.header(secrets: endpoint.secrets, timestamp: timestamp, body: body)
                         )
                     ]
             }
-        case .email(let address):
-            return await mail(message, to: address)
+        case .email(let address, let server):
+            return await mail(message, to: address, via: server)
         }
     }
 
     /// POSTs with retries on 5xx and on errors (timeouts, refused connections); a 410 disables the endpoint.
     private func post(
-        _ body: Data, to endpoint: WebhookEndpoint, channel: String, in tx: TenantTransaction,
-        headers: (Int) -> [(String, String)]
+        _ body: Data, to endpoint: WebhookEndpoint, channel: String, headers: (Int) -> [(String, String)]
     ) async throws -> DeliveryOutcome {
         var outcome = DeliveryOutcome()
         var generator = SystemRandomNumberGenerator()
@@ -96,7 +133,7 @@ struct NudgeTransport: Sendable {
                 outcome.retryable = false
                 return outcome
             case .some(410):
-                try await tx.disableWebhookEndpoint(endpoint.id, reason: "410 Gone", at: started)
+                outcome.gone = true
                 outcome.retryable = false
                 return outcome
             case .some(500..<600), .none:
@@ -113,8 +150,8 @@ struct NudgeTransport: Sendable {
         return outcome
     }
 
-    private func mail(_ message: NudgeMessage, to address: String) async -> DeliveryOutcome {
-        guard let smtp = configuration.smtp else { return DeliveryOutcome(error: "no SMTP server configured") }
+    private func mail(_ message: NudgeMessage, to address: String, via smtp: SMTPConfiguration) async -> DeliveryOutcome
+    {
         let started = Date()
         let clock = ContinuousClock()
         let start = clock.now
@@ -149,4 +186,9 @@ struct NudgeTransport: Sendable {
         let (seconds, attoseconds) = duration.components
         return max(0, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
     }
+}
+
+/// Why a message cannot be sent through the leader's channel (no endpoint, no SMTP server).
+struct DestinationUnavailable: Error, Sendable {
+    let reason: String
 }

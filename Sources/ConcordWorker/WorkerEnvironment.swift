@@ -7,6 +7,11 @@ public struct WorkerEnvironment: Sendable {
     public var poolSize: Int
     public var concurrency: Int
     public var publicBaseURL: String
+    /// A claimed job is the worker's for this long, renewed while it runs; a dead worker's jobs are taken back
+    /// once it ends.
+    public var leaseSeconds: Int
+    /// Nudge delivery attempts older than this are pruned (30 days at least: the database keeps those).
+    public var deliveryRetentionDays: Int
     /// Where nudge emails go; nil when no SMTP server is configured (email nudges then fail and are recorded).
     public var smtp: SMTPConfiguration?
 
@@ -21,6 +26,9 @@ public struct WorkerEnvironment: Sendable {
         concurrency = try reader.integer("CONCORD_WORKER_CONCURRENCY", default: 10, range: 1...1000)
         // One connection per running job, plus room for claiming, leases and maintenance.
         poolSize = try reader.integer("CONCORD_WORKER_POOL_SIZE", default: concurrency + 4, range: 2...1000)
+        leaseSeconds = try reader.integer("CONCORD_WORKER_LEASE_SECONDS", default: 30, range: 1...3600)
+        deliveryRetentionDays = try reader.integer(
+            "CONCORD_NUDGE_DELIVERY_RETENTION_DAYS", default: 180, range: 30...36_500)
         publicBaseURL = reader.value("CONCORD_PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080"
         guard URL(string: publicBaseURL)?.scheme != nil else {
             throw Invalid(variable: "CONCORD_PUBLIC_BASE_URL", reason: "'\(publicBaseURL)' is not an absolute URL")

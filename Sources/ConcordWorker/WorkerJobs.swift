@@ -24,6 +24,15 @@ public struct WorkerJobs: Sendable {
         public static let planOrganisation = "nudges.plan"
         public static let deliverAll = "nudges.deliver_all"
         public static let deliverOrganisation = "nudges.deliver"
+        public static let expireAll = "nudges.expire_all"
+        public static let expireOrganisation = "nudges.expire"
+    }
+
+    /// Delivery of one organisation's due nudges, as the periodic fan-out enqueues it.
+    public static func deliverJob(orgID: UUID, maxAttempts: Int = 5) throws -> NewJob {
+        try NewJob(
+            kind: Kind.deliverOrganisation, args: OrganisationArgs(orgID: orgID), organisationID: orgID,
+            maxAttempts: maxAttempts)
     }
 
     struct OrganisationArgs: Codable, Sendable {
@@ -39,6 +48,7 @@ public struct WorkerJobs: Sendable {
             store: store,
             configuration: NudgeDeliveryConfiguration(publicBaseURL: environment.publicBaseURL, smtp: environment.smtp),
             logger: logger)
+        let sweep = NudgeExpirySweep(store: store, deliveryRetentionDays: environment.deliveryRetentionDays)
         registry.register(kind: Kind.planAll) { _ in
             try await fanOut(kind: Kind.planOrganisation)
         }
@@ -52,6 +62,13 @@ public struct WorkerJobs: Sendable {
         registry.register(kind: Kind.deliverOrganisation, args: OrganisationArgs.self) { args, _ in
             let report = try await deliverer.deliverDue(orgID: args.orgID)
             logger.info("delivered nudges", metadata: ["org": "\(args.orgID)", "report": "\(report)"])
+        }
+        registry.register(kind: Kind.expireAll) { _ in
+            try await fanOut(kind: Kind.expireOrganisation)
+        }
+        registry.register(kind: Kind.expireOrganisation, args: OrganisationArgs.self) { args, _ in
+            let report = try await sweep.sweep(orgID: args.orgID)
+            logger.info("swept nudges", metadata: ["org": "\(args.orgID)", "report": "\(report)"])
         }
         registerROIJobs(in: &registry, store: store)
         return registry
@@ -71,12 +88,14 @@ public struct WorkerJobs: Sendable {
         _ = try await JobQueue(pool: store.pool).enqueue(jobs)
     }
 
-    /// Planning every ten minutes, delivery every minute: delivery honours each leader's quiet hours, so it
-    /// must look often; planning only adds what became due.
+    /// Planning every ten minutes, delivery every minute, the expiry sweep hourly: delivery honours each leader's
+    /// quiet hours, so it must look often; planning only adds what became due.
     public func periodicJobs() throws -> [PeriodicJob] {
         [
             try PeriodicJob(name: Kind.planAll, cron: "*/10 * * * *", job: NewJob(kind: Kind.planAll)),
             try PeriodicJob(name: Kind.deliverAll, cron: "* * * * *", job: NewJob(kind: Kind.deliverAll)),
+            // Links expire after days: an hourly sweep is soon enough.
+            try PeriodicJob(name: Kind.expireAll, cron: "41 * * * *", job: NewJob(kind: Kind.expireAll)),
             // A nightly sweep catches programmes whose change-triggered job was missed.
             try PeriodicJob(
                 name: "ld.compute_roi.nightly", cron: "17 2 * * *",

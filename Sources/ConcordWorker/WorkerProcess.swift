@@ -16,6 +16,7 @@ public enum WorkerProcess {
             pool: pool, registry: jobs.registry(),
             configuration: QueueWorkerConfiguration(
                 concurrency: environment.concurrency, listenConninfo: environment.databaseURL,
+                lease: .seconds(environment.leaseSeconds),
                 periodicJobs: try jobs.periodicJobs()),
             logger: logger)
         let group = ServiceGroup(

@@ -95,8 +95,38 @@ public final class Transaction: @unchecked Sendable {
     }
 }
 
+extension Connection {
+    /// Runs `body` in a transaction on this connection and commits it; rolls back when it throws.
+    ///
+    /// A serialization failure or deadlock runs `body` again (up to `maxRetries`, with a short jittered
+    /// pause), so `body` must not have effects outside the database that cannot be repeated. For work that
+    /// must keep one session across several transactions (a session advisory lock held between them).
+    public func withTransaction<T: Sendable>(
+        _ options: TransactionOptions = TransactionOptions(),
+        _ body: (Transaction) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            let transaction = Transaction(connection: self, options: options)
+            do {
+                let value = try await body(transaction)
+                try await transaction.commit()
+                return value
+            } catch let error as PostgresError where error.isTransient && attempt < options.maxRetries {
+                await transaction.rollback()
+                attempt += 1
+                let pause = Double.random(in: 0.001...0.005) * Double(1 << attempt)
+                try await Task.sleep(for: .seconds(pause))
+            } catch {
+                await transaction.rollback()
+                throw error
+            }
+        }
+    }
+}
+
 extension ConnectionPool {
-    /// Runs `body` in a transaction and commits it; rolls back when it throws.
+    /// Runs `body` in a transaction on a pooled connection and commits it; rolls back when it throws.
     ///
     /// A serialization failure or deadlock runs `body` again (up to `maxRetries`, with a short jittered
     /// pause), so `body` must not have effects outside the database that cannot be repeated.
@@ -104,26 +134,7 @@ extension ConnectionPool {
         _ options: TransactionOptions = TransactionOptions(),
         _ body: (Transaction) async throws -> T
     ) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await withConnection { connection in
-                    let transaction = Transaction(connection: connection, options: options)
-                    do {
-                        let value = try await body(transaction)
-                        try await transaction.commit()
-                        return value
-                    } catch {
-                        await transaction.rollback()
-                        throw error
-                    }
-                }
-            } catch let error as PostgresError where error.isTransient && attempt < options.maxRetries {
-                attempt += 1
-                let pause = Double.random(in: 0.001...0.005) * Double(1 << attempt)
-                try await Task.sleep(for: .seconds(pause))
-            }
-        }
+        try await withConnection { connection in try await connection.withTransaction(options, body) }
     }
 
     /// A whole read-only transaction (BEGIN, settings, the statements, COMMIT) in one round trip.

@@ -94,6 +94,53 @@ import Testing
         #expect(receiver.requests.count == 1)
     }
 
+    /// A serialization failure in the claim transaction (the nudge becoming `sending`) or in the outcome
+    /// transaction (becoming `sent`) retries that transaction alone, and neither holds the send: the
+    /// message goes out once. The failure is PostgreSQL's own SQLSTATE 40001, raised once by a trigger (a
+    /// sequence counts, since it is not rolled back with the failed transaction).
+    @Test(arguments: ["sending", "sent"])
+    func serializationRetryDoesNotSendTwice(failingState: String) async throws {
+        let f = try await NudgeFixture.make()
+        let receiver = try TestHTTPReceiver(statuses: [200])
+        defer { receiver.stop() }
+        _ = try await endpoint(f, url: receiver.url, secrets: ["s"])
+        let (leader, nudges) = try await leaderWithDueNudges(f, count: 1)
+        try await f.execute("CREATE SEQUENCE injected_failures")
+        try await f.execute("CREATE TABLE injected_failure_state (state text NOT NULL)")
+        try await f.execute("INSERT INTO injected_failure_state VALUES (\(failingState))")
+        try await f.execute(
+            """
+            CREATE FUNCTION inject_serialization_failure() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+              IF NEW.state = (SELECT state FROM injected_failure_state) THEN
+                IF nextval('injected_failures') = 1 THEN
+                  RAISE EXCEPTION 'injected conflict' USING ERRCODE = 'serialization_failure';
+                END IF;
+              END IF;
+              RETURN NEW;
+            END
+            $$
+            """)
+        try await f.execute(
+            """
+            CREATE TRIGGER inject_serialization_failure BEFORE UPDATE ON nudges
+            FOR EACH ROW EXECUTE FUNCTION inject_serialization_failure()
+            """)
+
+        let report = try await NudgeDeliverer(store: f.store, configuration: configuration())
+            .deliver(orgID: f.orgID, leader: leader, now: now)
+        #expect(report.sent == 1)
+        // The trigger fired twice: the failure, then the retry that went through.
+        #expect(try await f.query("SELECT last_value FROM injected_failures")[0].decode(0, as: Int.self) == 2)
+        #expect(receiver.requests.count == 1)
+        #expect(try await states(f) == ["sent": 1])
+        let attempts = try await f.query(
+            "SELECT status_code FROM nudge_deliveries WHERE nudge_id = \(nudges[0])::uuid"
+        ).map { try $0.decode(0, as: Int?.self) }
+        #expect(attempts == [200])
+    }
+
     @Test func serverErrorIsRetriedWithBackoffThenSucceeds() async throws {
         let f = try await NudgeFixture.make()
         let receiver = try TestHTTPReceiver(statuses: [500, 503, 200])

@@ -71,5 +71,11 @@ SELECT is(
   '42501:permission denied for table nudge_deliveries',
   'delivery attempts are never changed');
 
+SELECT is(
+  test_support.outcome('concord_worker', test_support.org_a()::text,
+    $$DELETE FROM nudge_deliveries WHERE org_id = test_support.org_a()$$),
+  '23001:nudge_deliveries_retention',
+  'delivery attempts younger than 30 days are never pruned');
+
 SELECT * FROM finish(true);
 ROLLBACK;
