@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
     ],
     targets: [
         // The C library, reached through pkg-config (Debian: libpq-dev).
@@ -42,8 +43,10 @@ let package = Package(
             name: "ConcordStore",
             dependencies: ["PQ", "ConcordDomain", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Settings from environment variables, refused with the variable's name when bad.
-        .target(name: "ConcordSettings"),
+        // Settings from the environment, secret files and a config file, refused with the variable's name when bad.
+        .target(
+            name: "ConcordSettings", dependencies: [.product(name: "Configuration", package: "swift-configuration")]
+        ),
         // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
         .target(
             name: "ConcordQueue",
@@ -127,6 +130,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WorkerTests", dependencies: ["ConcordWorker", "ConcordTestSupport"]),
+        .testTarget(name: "SettingsTests", dependencies: ["ConcordSettings"]),
     ],
     swiftLanguageModes: [.v6]
 )

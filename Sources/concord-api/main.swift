@@ -13,7 +13,7 @@ logger.logLevel = .info
 
 let environment: APIEnvironment
 do {
-    environment = try APIEnvironment()
+    environment = try await APIEnvironment.load()
 } catch {
     FileHandle.standardError.write(Data("concord-api: bad configuration: \(error)\n".utf8))
     exit(2)

@@ -9,7 +9,7 @@ logger.logLevel = .info
 
 let environment: WorkerEnvironment
 do {
-    environment = try WorkerEnvironment()
+    environment = try await WorkerEnvironment.load()
 } catch {
     FileHandle.standardError.write(Data("concord-worker: bad configuration: \(error)\n".utf8))
     exit(2)
