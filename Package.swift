@@ -47,6 +47,11 @@ let package = Package(
         .target(
             name: "ConcordSettings", dependencies: [.product(name: "Configuration", package: "swift-configuration")]
         ),
+        // How the processes log: text or one JSON object per line (CONCORD_LOG_FORMAT).
+        .target(
+            name: "ConcordLogging",
+            dependencies: ["ConcordSettings", .product(name: "Logging", package: "swift-log")]
+        ),
         // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
         .target(
             name: "ConcordQueue",
@@ -86,11 +91,11 @@ let package = Package(
         .executableTarget(
             name: "concord-api",
             dependencies: [
-                "ConcordAPI", .product(name: "Metrics", package: "swift-metrics"),
+                "ConcordAPI", "ConcordLogging", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .executableTarget(name: "concord-worker", dependencies: ["ConcordWorker"]),
+        .executableTarget(name: "concord-worker", dependencies: ["ConcordWorker", "ConcordLogging"]),
         // Benchmarks, run by the scripts in Benchmarks/ in release mode.
         .executableTarget(
             name: "pq-benchmark", dependencies: ["PQ"], path: "Benchmarks/PQBenchmark"
@@ -120,11 +125,11 @@ let package = Package(
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
         .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
-        .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport"]),
+        .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport", "ConcordLogging"]),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "ConcordAPI", "ConcordStore", "ConcordTestSupport",
+                "ConcordAPI", "ConcordStore", "ConcordTestSupport", "ConcordLogging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
