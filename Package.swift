@@ -83,6 +83,9 @@ let package = Package(
             dependencies: [
                 "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,7 +137,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "WorkerTests", dependencies: ["ConcordWorker", "ConcordTestSupport"]),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "ConcordWorker", "ConcordTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "SettingsTests", dependencies: ["ConcordSettings"]),
     ],
     swiftLanguageModes: [.v6]

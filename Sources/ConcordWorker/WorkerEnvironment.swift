@@ -7,6 +7,9 @@ public struct WorkerEnvironment: Sendable {
     public var poolSize: Int
     public var concurrency: Int
     public var publicBaseURL: String
+    /// Where `/healthz`, `/readyz` and `/metrics` are served.
+    public var statusHost: String
+    public var statusPort: Int
     /// Where nudge emails go; nil when no SMTP server is configured (email nudges then fail and are recorded).
     public var smtp: SMTPConfiguration?
 
@@ -21,6 +24,8 @@ public struct WorkerEnvironment: Sendable {
         // One connection per running job, plus room for claiming, leases and maintenance.
         poolSize = try settings.integer("worker.pool_size", default: concurrency + 4, range: 2...1000)
         publicBaseURL = try settings.url("public_base_url", default: "http://127.0.0.1:8080")
+        statusHost = try settings.string("worker.status_host") ?? "127.0.0.1"
+        statusPort = try settings.integer("worker.status_port", default: 8081, range: 0...65535)
         if let host = try settings.string("smtp.host") {
             guard let from = try settings.string("smtp.from"), from.contains("@") else {
                 throw Invalid(
