@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
     ],
     targets: [
         // The C library, reached through pkg-config (Debian: libpq-dev).
@@ -42,8 +43,15 @@ let package = Package(
             name: "ConcordStore",
             dependencies: ["PQ", "ConcordDomain", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Settings from environment variables, refused with the variable's name when bad.
-        .target(name: "ConcordSettings"),
+        // Settings from the environment, secret files and a config file, refused with the variable's name when bad.
+        .target(
+            name: "ConcordSettings", dependencies: [.product(name: "Configuration", package: "swift-configuration")]
+        ),
+        // How the processes log: text or one JSON object per line (CONCORD_LOG_FORMAT).
+        .target(
+            name: "ConcordLogging",
+            dependencies: ["ConcordSettings", .product(name: "Logging", package: "swift-log")]
+        ),
         // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
         .target(
             name: "ConcordQueue",
@@ -75,6 +83,9 @@ let package = Package(
             dependencies: [
                 "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,11 +94,11 @@ let package = Package(
         .executableTarget(
             name: "concord-api",
             dependencies: [
-                "ConcordAPI", .product(name: "Metrics", package: "swift-metrics"),
+                "ConcordAPI", "ConcordLogging", .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .executableTarget(name: "concord-worker", dependencies: ["ConcordWorker"]),
+        .executableTarget(name: "concord-worker", dependencies: ["ConcordWorker", "ConcordLogging"]),
         // Benchmarks, run by the scripts in Benchmarks/ in release mode.
         .executableTarget(
             name: "pq-benchmark", dependencies: ["PQ"], path: "Benchmarks/PQBenchmark"
@@ -117,16 +128,22 @@ let package = Package(
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
         .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
-        .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport"]),
+        .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport", "ConcordLogging"]),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "ConcordAPI", "ConcordStore", "ConcordTestSupport",
+                "ConcordAPI", "ConcordStore", "ConcordTestSupport", "ConcordLogging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "WorkerTests", dependencies: ["ConcordWorker", "ConcordTestSupport"]),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "ConcordWorker", "ConcordTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "SettingsTests", dependencies: ["ConcordSettings"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,7 +14,7 @@ extension QueueWorker {
         let handler = registry.handler(for: job.kind)
         let task = Task {
             guard let handler else { throw UnknownJobKind(kind: job.kind) }
-            try await handler(job)
+            try await JobLogMetadata.$current.withValue(JobLogMetadata.metadata(of: job)) { try await handler(job) }
         }
         running.insert(id: job.id, attempt: job.attempt, handler: task)
         Task {

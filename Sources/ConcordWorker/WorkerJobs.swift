@@ -12,11 +12,14 @@ public struct WorkerJobs: Sendable {
     public let store: Store
     public let environment: WorkerEnvironment
     public let logger: Logger
+    public let metrics: WorkerMetrics
 
-    public init(store: Store, environment: WorkerEnvironment, logger: Logger) {
+    public init(store: Store, environment: WorkerEnvironment, logger: Logger, metrics: WorkerMetrics = WorkerMetrics())
+    {
         self.store = store
         self.environment = environment
         self.logger = logger
+        self.metrics = metrics
     }
 
     public enum Kind {
@@ -43,6 +46,7 @@ public struct WorkerJobs: Sendable {
         var registry = JobRegistry()
         let store = self.store
         let logger = self.logger
+        let metrics = self.metrics
         let planner = NudgePlanner(store: store)
         let deliverer = NudgeDeliverer(
             store: store,
@@ -57,10 +61,12 @@ public struct WorkerJobs: Sendable {
         }
         registry.register(kind: Kind.planOrganisation, args: OrganisationArgs.self) { args, _ in
             let summary = try await planner.plan(orgID: args.orgID)
+            metrics.recordPlanning(summary)
             logger.info("planned nudges", metadata: ["org": "\(args.orgID)", "summary": "\(summary)"])
         }
         registry.register(kind: Kind.deliverOrganisation, args: OrganisationArgs.self) { args, _ in
             let report = try await deliverer.deliverDue(orgID: args.orgID)
+            metrics.recordDelivery(report)
             logger.info("delivered nudges", metadata: ["org": "\(args.orgID)", "report": "\(report)"])
         }
         registry.register(kind: Kind.expireAll) { _ in

@@ -185,7 +185,7 @@ public final class LocalPostgres: @unchecked Sendable {
     /// been seen to keep Foundation's `Process.waitUntilExit` waiting. The output goes through a file, not a
     /// pipe, because a daemon holding a pipe's write end would keep a reader waiting for ever.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("concord-run-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
@@ -216,7 +216,7 @@ public final class LocalPostgres: @unchecked Sendable {
     }
 
     /// Asks the kernel for a free loopback port.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LocalPostgresError.noFreePort }
         defer { close(fd) }

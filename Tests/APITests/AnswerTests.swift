@@ -48,9 +48,12 @@ import Testing
             #expect(prompt.json["initiative_title"] as? String == "ERP <script>alert(1)</script>")
             #expect(prompt.json["leader_name"] as? String == "Ida")
 
+            let answeredBefore = try await Self.answeredTotal(client)
             let answer = try await client.send(
                 .post, "/answer/\(token.value)", json: #"{"priority":2,"buy_in":"aware","concern":"no budget"}"#)
             #expect(answer.status == .created, "\(answer.text)")
+            // Other tests share the registry, so the counter moved by at least this answer.
+            #expect(try await Self.answeredTotal(client) >= answeredBefore + 1)
             let replay = try await client.send(.post, "/answer/\(token.value)", json: #"{"priority":5}"#)
             #expect(replay.status == .conflict)
             #expect(replay.headers[.contentType] == "application/problem+json")
@@ -68,5 +71,11 @@ import Testing
             #expect(items.first?["priority"] as? Int == 2)
             #expect(items.first?["resistance_note"] as? String == "no budget")
         }
+    }
+
+    static func answeredTotal(_ client: some TestClientProtocol) async throws -> Double {
+        let text = try await client.send(.get, "/metrics").text
+        let line = text.split(separator: "\n").first { $0.hasPrefix("concord_nudges_answered_total ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     }
 }

@@ -20,7 +20,7 @@ import Testing
         _ = try await fixture.initiative(
             "ERP", lead: it.area, supporting: [quality.area], createdAt: now.addingTimeInterval(-90 * 86_400),
             lastActivityAt: now.addingTimeInterval(-86_400))
-        let environment = try WorkerEnvironment([
+        let environment = try await WorkerEnvironment.load([
             "CONCORD_WORKER_DATABASE_URL": fixture.database.conninfo(user: "concord_worker")
         ])
         let jobs = WorkerJobs(

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 
 /// Gives every request an id (the caller's `X-Request-ID` when it is sane), returns it on the response and
-/// puts it in every log line of the request.
+/// puts it in every log line of the request, ending with one access line (method, path, status, duration).
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = ConcordRequestContext
 
@@ -20,8 +20,23 @@ struct RequestIDMiddleware: RouterMiddleware {
             context.requestID = UUID().uuidString.lowercased()
         }
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        let start = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[.requestID] = context.requestID
+        let elapsed = (ContinuousClock.now - start).components
+        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue), "path": .string(Self.loggable(request.uri.path)),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String(format: "%.2f", milliseconds)),
+            ])
         return response
+    }
+
+    /// The path without the one-time token of a nudge answer link, which must not end up in logs.
+    static func loggable(_ path: String) -> String {
+        path.hasPrefix("/answer/") ? "/answer/{token}" : path
     }
 }

@@ -26,6 +26,9 @@ struct AnswerRoutes {
     }
 
     func register(on router: Router<ConcordRequestContext>) {
+        // Counted here, where answers arrive; the worker counts the nudges it plans and sends.
+        let answered = dependencies.metrics.makeCounter(
+            name: "concord_nudges_answered_total", help: "nudges answered through their link")
         router.get("answer/:token") { _, context -> Response in
             let token = try Self.token(context)
             let prompt = try await Self.translating { try await dependencies.store.nudgePrompt(token: token) }
@@ -42,6 +45,7 @@ struct AnswerRoutes {
                 try await dependencies.store.answerNudge(
                     token: token, NudgeAnswer(priority: answer.priority, buyIn: answer.buyIn, concern: answer.concern))
             }
+            answered.increment()
             return try RouteSupport.json(
                 Receipt(initiativeId: receipt.initiativeID, ratingId: receipt.ratingID), status: .created)
         }

@@ -1,25 +1,30 @@
 import ConcordSettings
 import Foundation
 
-/// The API's settings from environment variables; a bad value stops the process with the variable's name.
+/// The API's settings; a bad value stops the process with the variable's name.
 public struct APIEnvironment: Sendable {
     public var configuration: APIConfiguration
     public var databaseURL: String
     public var poolSize: Int
 
-    public typealias Invalid = EnvironmentReader.Invalid
+    public typealias Invalid = InvalidSetting
 
-    public init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let reader = EnvironmentReader(environment)
-        guard let url = reader.value("CONCORD_API_DATABASE_URL") ?? reader.value("CONCORD_DATABASE_URL") else {
+    public init(_ settings: Settings) throws {
+        guard let url = try settings.string("api.database_url") ?? settings.string("database_url") else {
             throw Invalid(variable: "CONCORD_API_DATABASE_URL", reason: "not set (nor CONCORD_DATABASE_URL)")
         }
         databaseURL = url
-        poolSize = try reader.integer("CONCORD_API_POOL_SIZE", default: 16, range: 1...500)
+        poolSize = try settings.integer("api.pool_size", default: 16, range: 1...500)
         configuration = APIConfiguration(
-            host: reader.value("CONCORD_API_HOST") ?? "127.0.0.1",
-            port: try reader.integer("CONCORD_API_PORT", default: 8080, range: 0...65535),
-            keyCacheLifetime: .seconds(try reader.integer("CONCORD_API_KEY_CACHE_SECONDS", default: 5, range: 0...3600))
+            host: try settings.string("api.host") ?? "127.0.0.1",
+            port: try settings.integer("api.port", default: 8080, range: 0...65535),
+            keyCacheLifetime: .seconds(try settings.integer("api.key_cache_seconds", default: 5, range: 0...3600))
         )
+    }
+
+    /// Reads the settings from `environment` (and the files it names).
+    public static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Self
+    {
+        try Self(await Settings.load(environment))
     }
 }
