@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The C library, reached through pkg-config (Debian: libpq-dev).
@@ -38,6 +39,8 @@ let package = Package(
         .target(name: "Migrations", dependencies: ["PQ"]),
         // Domain rules and math: no SQL, no HTTP, no I/O.
         .target(name: "ConcordDomain"),
+        // Goal trees and alignment drawn as SVG text: layout and XML only, no I/O.
+        .target(name: "ConcordPictures", dependencies: ["ConcordDomain"]),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
         .target(
             name: "ConcordStore",
@@ -65,7 +68,7 @@ let package = Package(
         .target(
             name: "ConcordAPI",
             dependencies: [
-                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings",
+                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings", "ConcordPictures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -73,9 +76,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The OpenAPI document, served at /openapi.json and kept true by the API tests.
-            resources: [.copy("OpenAPI/openapi.json")]
+            // The OpenAPI document, served at /openapi.json and kept true by the API tests; the answer page's
+            // templates and style sheet.
+            resources: [.copy("OpenAPI/openapi.json"), .copy("Pages/Templates")]
         ),
         // The worker as a library: nudge planning and delivery on the queue; `concord-worker` only starts it.
         .target(
@@ -127,6 +132,7 @@ let package = Package(
         .target(name: "ConcordTestSupport", dependencies: ["PQ", "LocalPostgres", "Migrations"]),
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
+        .testTarget(name: "PictureTests", dependencies: ["ConcordPictures", "ConcordDomain"]),
         .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
         .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport", "ConcordLogging"]),
         .testTarget(
@@ -134,6 +140,7 @@ let package = Package(
             dependencies: [
                 "ConcordAPI", "ConcordStore", "ConcordTestSupport", "ConcordLogging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

@@ -75,7 +75,7 @@ public enum NudgeAnswerError: Error, Sendable, Equatable {
 extension Store {
     /// The nudge behind a token, for the answer page; throws `NudgeAnswerError` when it cannot be answered.
     public func nudgePrompt(token: NudgeToken, now: Date = Date()) async throws -> NudgePrompt {
-        let (orgID, nudgeID) = try await resolve(token)
+        let (orgID, nudgeID) = try await resolveNudgeToken(token)
         let scope = TenantScope(orgID: orgID, actor: "nudge:\(nudgeID)")
         let rows = try await read(
             scope,
@@ -101,8 +101,11 @@ extension Store {
 
     /// Records the answer as a fresh alignment rating (source `nudge`) in the nudge's organisation and marks
     /// the nudge answered, in one transaction: a second use of the token is refused.
-    public func answerNudge(token: NudgeToken, _ answer: NudgeAnswer, now: Date = Date()) async throws
-        -> NudgeAnswerReceipt
+    ///
+    /// `nudge` names another nudge of the same digest: a digest's links went to the leader in one message,
+    /// so any of them opens the whole digest, and each of its nudges is still answered once.
+    public func answerNudge(token: NudgeToken, nudge target: UUID? = nil, _ answer: NudgeAnswer, now: Date = Date())
+        async throws -> NudgeAnswerReceipt
     {
         guard (1...5).contains(answer.priority) else {
             throw NudgeAnswerError.invalidAnswer("priority must be between 1 and 5")
@@ -110,24 +113,31 @@ extension Store {
         let concern = answer.concern?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let concern, concern.count > 4000 { throw NudgeAnswerError.invalidAnswer("concern is too long") }
         let note = (concern?.isEmpty ?? true) ? nil : concern
-        let (orgID, nudgeID) = try await resolve(token)
+        let (orgID, nudgeID) = try await resolveNudgeToken(token)
         let scope = TenantScope(orgID: orgID, actor: "nudge:\(nudgeID)")
         return try await write(scope) { tx in
             // The row lock orders concurrent answers; the second finds the nudge answered.
+            let answered = target ?? nudgeID
             let rows = try await tx.transaction.query(
                 """
-                SELECT state, token_expires_at, initiative_id, leader_id FROM nudges
-                WHERE org_id = \(orgID)::uuid AND id = \(nudgeID)::uuid
-                  AND token_hash = decode(\(token.hashHex), 'hex')
-                FOR UPDATE
+                SELECT n.state, n.token_expires_at, n.initiative_id, n.leader_id, link.token_expires_at
+                FROM nudges AS n
+                JOIN nudges AS link
+                  ON link.org_id = n.org_id AND link.id = \(nudgeID)::uuid
+                 AND link.token_hash = decode(\(token.hashHex), 'hex')
+                 AND (link.id = n.id OR (link.digest_id IS NOT NULL AND link.digest_id = n.digest_id))
+                WHERE n.org_id = \(orgID)::uuid AND n.id = \(answered)::uuid
+                FOR UPDATE OF n
                 """)
             guard let row = rows.first else { throw NudgeAnswerError.unknownToken }
-            let (state, expires, initiative, leader) = try row.decode((String, Date?, UUID, UUID).self)
+            let (state, expires, initiative, leader, linkExpires) = try row.decode(
+                (String, Date?, UUID, UUID, Date?).self)
+            if answered != nudgeID, (linkExpires ?? now) <= now { throw NudgeAnswerError.expired }
             try Self.checkAnswerable(state: state, expiresAt: expires, now: now)
             try await tx.transaction.execute(
                 """
                 UPDATE nudges SET state = 'answered', answered_at = \(now)::timestamptz
-                WHERE org_id = \(orgID)::uuid AND id = \(nudgeID)::uuid
+                WHERE org_id = \(orgID)::uuid AND id = \(answered)::uuid
                 """)
             let rating = try await tx.transaction.query(
                 """
@@ -139,11 +149,11 @@ extension Store {
                 """
             )[0].decode(0, as: UUID.self)
             return NudgeAnswerReceipt(
-                orgID: orgID, nudgeID: nudgeID, initiativeID: initiative, leaderID: leader, ratingID: rating)
+                orgID: orgID, nudgeID: answered, initiativeID: initiative, leaderID: leader, ratingID: rating)
         }
     }
 
-    private func resolve(_ token: NudgeToken) async throws -> (UUID, UUID) {
+    func resolveNudgeToken(_ token: NudgeToken) async throws -> (UUID, UUID) {
         let rows = try await pool.withConnection { connection in
             try await connection.query(
                 "SELECT org_id, nudge_id FROM nudge_by_token(decode(\(token.hashHex), 'hex'))")
@@ -152,7 +162,7 @@ extension Store {
         return try row.decode((UUID, UUID).self)
     }
 
-    private static func checkAnswerable(state: String, expiresAt: Date?, now: Date) throws {
+    static func checkAnswerable(state: String, expiresAt: Date?, now: Date) throws {
         switch state {
         case "answered": throw NudgeAnswerError.alreadyAnswered
         case "sent", "digested":

@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 
 /// `/answer/{token}`: where a nudge's one-time link leads. It needs no key: the unguessable token is the
-/// credential, it works once, and it expires.
+/// credential, it works once, and it expires. A browser (`Accept: text/html`, or a form post) gets the answer
+/// page instead of JSON: see `AnswerPages`.
 struct AnswerRoutes {
     let dependencies: APIDependencies
 
@@ -29,7 +30,10 @@ struct AnswerRoutes {
         // Counted here, where answers arrive; the worker counts the nudges it plans and sends.
         let answered = dependencies.metrics.makeCounter(
             name: "concord_nudges_answered_total", help: "nudges answered through their link")
-        router.get("answer/:token") { _, context -> Response in
+        router.get("answer/:token") { request, context -> Response in
+            if AnswerPages.wantsHTML(request) {
+                return try await pages().show(context.parameters.get("token"))
+            }
             let token = try Self.token(context)
             let prompt = try await Self.translating { try await dependencies.store.nudgePrompt(token: token) }
             return try RouteSupport.json(
@@ -38,6 +42,12 @@ struct AnswerRoutes {
                     leaderName: prompt.leaderName))
         }
         router.post("answer/:token") { request, context -> Response in
+            if AnswerPages.isForm(request) {
+                let page = try await pages().submit(context.parameters.get("token"), request: request, context: context)
+                // Only the thank-you page is 200: every refusal carries a 4xx.
+                if page.status == .ok { answered.increment() }
+                return page
+            }
             let token = try Self.token(context)
             let answer = try RouteSupport.decode(
                 Answer.self, from: try await RouteSupport.body(request, context: context))
@@ -49,6 +59,16 @@ struct AnswerRoutes {
             return try RouteSupport.json(
                 Receipt(initiativeId: receipt.initiativeID, ratingId: receipt.ratingID), status: .created)
         }
+    }
+
+    /// The answer page for browsers, rendered from the bundled templates.
+    func pages() throws -> AnswerPages {
+        guard let renderer = PageRenderer.bundled else {
+            throw Problem(
+                .internalServerError, type: "internal", title: "Internal error",
+                detail: "the page templates are missing from this build")
+        }
+        return AnswerPages(store: dependencies.store, renderer: renderer)
     }
 
     static func token(_ context: ConcordRequestContext) throws -> NudgeToken {

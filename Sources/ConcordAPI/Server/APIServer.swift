@@ -72,6 +72,7 @@ public enum APIServer {
         InitiativeRoutes(dependencies: dependencies).register(on: v1)
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
+        PictureRoutes(dependencies: dependencies).register(on: v1)
         ProgrammeRoutes(dependencies: dependencies).register(on: v1)
         // Last, so it wraps only the router's answer for requests no route took.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
