@@ -48,6 +48,12 @@ import Testing
             #expect(
                 try await client.send(.get, "\(base)/initiatives/\(UUID())/alignment.svg", key: seed.key).status
                     == .notFound)
+            // A wrong method names the picture's own methods, not those of the tree beside it.
+            let options = try await client.send(.options, "\(base)/goal-trees/\(tree.id).svg", key: seed.key)
+            #expect(options.status == .methodNotAllowed)
+            #expect(options.headers[.allow] == "GET")
+            let treeOptions = try await client.send(.options, "\(base)/goal-trees/\(tree.id)", key: seed.key)
+            #expect(treeOptions.headers[.allow] == "DELETE, GET, PATCH")
             // The JSON read of the same tree is untouched.
             let json = try await client.send(.get, "\(base)/goal-trees/\(tree.id)", key: seed.key)
             #expect(json.headers[.contentType] == "application/json")

@@ -6,7 +6,8 @@ import Hummingbird
 struct MethodNotAllowedMiddleware: RouterMiddleware {
     typealias Context = ConcordRequestContext
 
-    /// Each route's path split into segments (`{name}` matches any one segment), with its methods.
+    /// Each route's path split into segments (`{name}` matches any one segment, `{name}.svg` one ending in
+    /// `.svg`), with its methods.
     let routes: [(segments: [Substring], methods: [HTTPRequest.Method])]
 
     init(routes: [Router<Context>.RouteDescription]) {
@@ -17,13 +18,29 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         }
     }
 
-    /// The methods the path answers to; empty when no route has that path.
+    /// The methods the path answers to; empty when no route has that path. Where several paths match, the
+    /// most specific one is the path, as in the router: a literal segment before `{name}.svg` before `{name}`.
     func allowed(_ path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/")
-        return routes.filter { route in
-            route.segments.count == parts.count
-                && zip(route.segments, parts).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }.flatMap(\.methods)
+        let matches = routes.compactMap { route -> (score: [Int], methods: [HTTPRequest.Method])? in
+            guard route.segments.count == parts.count else { return nil }
+            var score: [Int] = []
+            for (segment, part) in zip(route.segments, parts) {
+                guard let value = Self.match(segment, part) else { return nil }
+                score.append(value)
+            }
+            return (score, route.methods)
+        }
+        guard let best = matches.map(\.score).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
+        return matches.filter { $0.score == best }.flatMap(\.methods)
+    }
+
+    /// How specifically `segment` matches `part` (2 literal, 1 capture with a suffix, 0 capture); nil: no match.
+    static func match(_ segment: Substring, _ part: Substring) -> Int? {
+        guard segment.hasPrefix("{"), let close = segment.firstIndex(of: "}") else { return segment == part ? 2 : nil }
+        let suffix = segment[segment.index(after: close)...]
+        if suffix.isEmpty { return 0 }
+        return part.count > suffix.count && part.hasSuffix(suffix) ? 1 : nil
     }
 
     func handle(
