@@ -111,6 +111,10 @@ import Testing
         #expect(
             try await fixture.value("SELECT count(*)::text FROM pg_roles WHERE rolname = \(someonesRole.value)::name")
                 == "1", "a role that is not a BI login is left alone")
+        // Roles outlive the test's database (they belong to the cluster).
+        try await fixture.database.pool(maxConnections: 1).withConnection { connection in
+            try await connection.simpleQuery("DROP ROLE \(someonesRole.value)")
+        }
 
         let unknown = UUID()
         let role = try BIFixture.uniqueRole("bi_unknown")

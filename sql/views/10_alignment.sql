@@ -49,8 +49,7 @@ CROSS JOIN LATERAL (
   SELECT coalesce(i.revisit_cadence_days, o.revisit_cadence_days)::integer AS revisit_window_days
 ) AS w
 -- The latest rating of the pair (ties on rated_at: the greatest id, as the
--- store does): one probe of alignment_ratings_latest_idx, then a sort of the
--- pair's few rows for the id tie-break.
+-- store does): the first entry of alignment_ratings_pair_latest_idx.
 LEFT JOIN LATERAL (
   SELECT x.priority, x.buy_in, x.resistance_note, x.source, x.rated_at
   FROM alignment_ratings AS x
