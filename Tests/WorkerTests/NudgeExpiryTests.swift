@@ -84,18 +84,18 @@ import Testing
         #expect(try await f.query("SELECT count(*) FROM nudge_deliveries")[0].decode(0, as: Int.self) == 2)
     }
 
-    @Test func theSweepRunsHourly() throws {
-        let environment = try WorkerEnvironment(["CONCORD_WORKER_DATABASE_URL": "host=/nowhere dbname=none"])
+    @Test func theSweepRunsHourly() async throws {
+        let environment = try await WorkerEnvironment.load(["CONCORD_WORKER_DATABASE_URL": "host=/nowhere dbname=none"])
         #expect(environment.deliveryRetentionDays == 180)
         let pool = ConnectionPool(PoolConfiguration(conninfo: "host=/nowhere dbname=none", maxConnections: 1))
         let jobs = WorkerJobs(store: Store(pool: pool), environment: environment, logger: Logger(label: "test"))
         let sweep = try #require(try jobs.periodicJobs().first { $0.name == WorkerJobs.Kind.expireAll })
         #expect(sweep.job.kind == WorkerJobs.Kind.expireAll)
         #expect(jobs.registry().kinds.contains(WorkerJobs.Kind.expireOrganisation))
-        #expect(
+        await #expect(
             throws: WorkerEnvironment.Invalid.self,
             performing: {
-                try WorkerEnvironment([
+                try await WorkerEnvironment.load([
                     "CONCORD_WORKER_DATABASE_URL": "x", "CONCORD_NUDGE_DELIVERY_RETENTION_DAYS": "7",
                 ])
             })

@@ -65,7 +65,7 @@ import Testing
 
         // Another worker, in this process, with the same short lease.
         let pool = f.database.pool(user: "concord_worker", maxConnections: 8)
-        let environment = try WorkerEnvironment([
+        let environment = try await WorkerEnvironment.load([
             "CONCORD_WORKER_DATABASE_URL": f.database.conninfo(user: "concord_worker")
         ])
         let jobs = WorkerJobs(store: Store(pool: pool), environment: environment, logger: Logger(label: "test"))
