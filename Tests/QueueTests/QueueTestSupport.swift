@@ -4,9 +4,11 @@ import ConcordTestSupport
 import Foundation
 import PQ
 
-/// A worker configuration with short intervals, so tests finish quickly.
+/// A worker configuration with short intervals, so tests finish quickly. The lease stays long: a starved CI
+/// machine can stall a test for seconds, and a lapsed lease would turn any test into a rescue test; the tests
+/// of rescue set short leases themselves.
 func fastConfiguration(
-    _ name: String, concurrency: Int = 4, pollInterval: Duration = .milliseconds(200), lease: Duration = .seconds(5),
+    _ name: String, concurrency: Int = 4, pollInterval: Duration = .milliseconds(200), lease: Duration = .seconds(30),
     shutdownDeadline: Duration = .seconds(5), backoff: Backoff = Backoff(base: 0.05, cap: 1, jitter: .none),
     periodicJobs: [PeriodicJob] = [], now: @escaping @Sendable () -> Date = { Date() }
 ) -> QueueWorkerConfiguration {

@@ -42,10 +42,8 @@ import Testing
         }
         let ids = try await queue.enqueue((0..<500).map { NewJob(kind: "count", argsJSON: #"{"i": \#($0)}"#) })
         #expect(ids.count == 500)
-        // A long lease: this test is about sharing claims, and on a starved CI machine a 5 s lease can lapse
-        // while a job runs, which is the rescuer's business (RecoveryTests), not this test's.
-        let first = db.worker(registry, fastConfiguration("a", concurrency: 8, lease: .seconds(60)))
-        let second = db.worker(registry, fastConfiguration("b", concurrency: 8, lease: .seconds(60)))
+        let first = db.worker(registry, fastConfiguration("a", concurrency: 8))
+        let second = db.worker(registry, fastConfiguration("b", concurrency: 8))
         try await ran.wait(forCount: 500, timeout: .seconds(60), "500 runs")
         try await first.stop()
         try await second.stop()
