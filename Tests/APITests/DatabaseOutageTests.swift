@@ -1,0 +1,147 @@
+import ConcordAPI
+import ConcordDomain
+import ConcordQueue
+import ConcordStore
+import ConcordTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LocalPostgres
+import Migrations
+import PQ
+import Testing
+
+/// PostgreSQL stopped under API load and started again: while it is down every request is answered at once
+/// with 503 and `Retry-After` (none hangs), and afterwards the same process answers 200 again, untouched;
+/// a queue worker that lived through it runs the next job.
+@Suite struct DatabaseOutageTests {
+    @Test(.timeLimit(.minutes(2)))
+    func theAPIAnswers503DuringAnOutageAndRecoversByItself() async throws {
+        // A cluster of its own: stopping the shared one would cut every other test's connections.
+        guard try await TestDatabase.shared.localCluster() != nil else { return }
+        let cluster = try LocalPostgres.start()
+        defer { cluster.stop() }
+        try await Migrator(sqlDirectory: TestDatabase.sqlDirectory).migrate(conninfo: cluster.conninfo())
+        let (org, key) = try await Self.provision(cluster.conninfo())
+        let pool = ConnectionPool(
+            PoolConfiguration(
+                conninfo: cluster.tcpConninfo(user: "concord_api") + " connect_timeout=2", maxConnections: 4))
+        let router = APIServer.makeRouter(
+            APIDependencies(store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: .zero))
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let log = OutcomeLog()
+        // A queue worker on the same server, to show it too carries on after the outage by itself.
+        let workerConninfo = cluster.tcpConninfo(user: "concord_worker") + " connect_timeout=2"
+        let workerPool = ConnectionPool(PoolConfiguration(conninfo: workerConninfo, maxConnections: 4))
+        var registry = JobRegistry()
+        registry.register(kind: "outage.probe") { _ in }
+        let worker = QueueWorker(
+            pool: workerPool, registry: registry,
+            configuration: QueueWorkerConfiguration(pollInterval: .milliseconds(200), listenConninfo: workerConninfo))
+        let working = Task { try await worker.run() }
+
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(key)"
+            let request = TestClient.Request("/v1/orgs/\(org)/areas", method: .get, headers: headers)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Three clients, each on its own connection, one request after another.
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                            while await !log.finished {
+                                let phase = await log.phase
+                                let start = ContinuousClock.now
+                                let response = try await client.execute(request)
+                                await log.record(
+                                    Outcome(
+                                        phase: phase, status: response.status.code,
+                                        retryAfter: response.headers[.retryAfter],
+                                        elapsed: ContinuousClock.now - start))
+                            }
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                await log.enter(.down)
+                try cluster.stopServer()
+                try await Task.sleep(for: .seconds(2))
+                try cluster.startServer()
+                await log.enter(.restarted)
+                // Recovered: ten answers in a row are 200, with no restart of the API or its pool.
+                for _ in 0..<150 where await !log.lastAreOK(10) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                await log.finish()
+                try await group.waitForAll()
+            }
+        }
+        // A job enqueued after the outage runs on the worker that lived through it.
+        let queue = JobQueue(pool: workerPool)
+        let probe = try await queue.enqueue(NewJob(kind: "outage.probe"))
+        var state = JobState.available
+        for _ in 0..<150 where state != .completed {
+            try await Task.sleep(for: .milliseconds(100))
+            state = try await queue.job(id: probe.id)?.state ?? state
+        }
+        #expect(state == .completed, "the worker did not run a job after the outage")
+        worker.shutdown()
+        _ = try? await working.value
+        await workerPool.close()
+        await pool.close()
+
+        let outcomes = await log.outcomes
+        let before = outcomes.filter { $0.phase == .up }
+        #expect(!before.isEmpty && before.allSatisfy { $0.status == 200 }, "\(before.map(\.status))")
+        let down = outcomes.filter { $0.phase == .down }
+        #expect(down.contains { $0.status == 503 }, "no 503 while the database was down")
+        // 200 only from requests that finished before the server went away.
+        #expect(down.allSatisfy { $0.status == 503 || $0.status == 200 }, "\(Set(down.map(\.status)))")
+        #expect(down.filter { $0.status == 503 }.allSatisfy { $0.retryAfter == Problem.retryAfterSeconds })
+        let slowest = down.map(\.elapsed).max() ?? .zero
+        #expect(slowest < .seconds(3), "a request waited \(slowest) while the database was down")
+        #expect(await log.lastAreOK(10), "no recovery: \(outcomes.suffix(10).map(\.status))")
+    }
+
+    /// An organisation and an admin key for it, made as the owner.
+    static func provision(_ conninfo: String) async throws -> (org: UUID, key: String) {
+        let owner = ConnectionPool(PoolConfiguration(conninfo: conninfo, maxConnections: 1))
+        defer { Task { await owner.close() } }
+        let org = UUID()
+        try await owner.withConnection { connection in
+            try await connection.execute(
+                "INSERT INTO organisations (org_id, name, slug, timezone) VALUES (\(org)::uuid, 'Outage', 'outage', 'UTC')"
+            )
+        }
+        let provisioning = Provisioning(pool: owner)
+        let principal = try await provisioning.createPrincipal(name: "outage", orgID: org)
+        let key = try await provisioning.createKey(principalID: principal, scopes: [.admin])
+        return (org, key.secret.value)
+    }
+}
+
+struct Outcome: Sendable {
+    enum Phase: Sendable { case up, down, restarted }
+    let phase: Phase
+    let status: Int
+    let retryAfter: String?
+    let elapsed: Duration
+}
+
+/// Every answer the load got, with the phase of the outage it was sent in.
+actor OutcomeLog {
+    private(set) var outcomes: [Outcome] = []
+    private(set) var phase = Outcome.Phase.up
+    private(set) var finished = false
+
+    func record(_ outcome: Outcome) { outcomes.append(outcome) }
+    func enter(_ next: Outcome.Phase) { phase = next }
+    func finish() { finished = true }
+
+    func lastAreOK(_ count: Int) -> Bool {
+        let restarted = outcomes.filter { $0.phase == .restarted }
+        return restarted.count >= count && restarted.suffix(count).allSatisfy { $0.status == 200 }
+    }
+}
