@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "ConcordAPI", "ConcordStore", "ConcordTestSupport", "ConcordLogging",
+                "ConcordAPI", "ConcordStore", "ConcordTestSupport", "ConcordLogging", "LocalPostgres", "Migrations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

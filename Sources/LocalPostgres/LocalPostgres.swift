@@ -90,7 +90,8 @@ public final class LocalPostgres: @unchecked Sendable {
         try appendSettings(conf)
     }
 
-    private func startServer() throws {
+    /// Starts the server (again, after `stopServer()`), waiting until it accepts connections.
+    public func startServer() throws {
         try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"])
         lock.withLock { running = true }
     }
@@ -136,6 +137,12 @@ public final class LocalPostgres: @unchecked Sendable {
     /// Re-reads the configuration files.
     public func reload() throws {
         try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "reload"])
+    }
+
+    /// Stops the server but keeps its files, for an outage of chosen length; `startServer()` ends it.
+    /// Open connections are told the server is shutting down and cut.
+    public func stopServer() throws {
+        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "-m", "fast", "stop"])
     }
 
     /// Restarts the server; open connections are cut, as after a crash or a failover.

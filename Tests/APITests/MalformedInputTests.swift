@@ -32,6 +32,14 @@ import Testing
                 #expect(patch.headers[.contentType] == "application/problem+json")
             }
 
+            // The same supporting area twice is refused, not a 500 from the upsert.
+            let twice = try await client.send(
+                .put, "\(base)/initiatives/\(initiativeID)/supporting-areas", key: key,
+                json: #"[{"area_id":"\#(areaID)","support":"a"},{"area_id":"\#(areaID)","support":"b"}]"#,
+                headers: [.ifMatch: "\"1\""])
+            #expect(twice.status == .unprocessableContent, "\(twice.text)")
+            #expect(Self.fields(twice) == ["area_id"])
+
             // A time that is not one names its field.
             let ratings = "\(base)/initiatives/\(initiativeID)/ratings"
             let empty = try await client.send(

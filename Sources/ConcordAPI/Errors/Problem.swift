@@ -45,6 +45,8 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     }
 
     public static let mediaType = "application/problem+json"
+    /// What a 503 asks the client to wait: about how long a PostgreSQL restart or a standby promotion takes.
+    public static let retryAfterSeconds = "2"
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var problem = self
@@ -54,6 +56,8 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         let data = try encoder.encode(problem)
         var headers = HTTPFields()
         headers[.contentType] = Self.mediaType
+        // Unavailable means the database is away (a restart, a failover): a client should come back soon.
+        if status == .serviceUnavailable { headers[.retryAfter] = Self.retryAfterSeconds }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

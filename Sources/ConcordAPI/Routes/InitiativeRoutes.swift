@@ -92,6 +92,10 @@ struct InitiativeRoutes {
             let version = try RouteSupport.expectedVersion(request)
             let areas = try RouteSupport.decode(
                 [SupportingArea].self, from: try await RouteSupport.body(request, context: context))
+            // One upsert statement cannot touch the same row twice (SQLSTATE 21000): refuse it here.
+            guard Set(areas.map(\.areaID)).count == areas.count else {
+                throw Problem.invalid(field: "area_id", rule: "unique", message: "each area may be listed once")
+            }
             let initiative = try await dependencies.store.write(scope) { tx in
                 try await tx.replaceSupportingAreas(of: id, with: areas, expectedVersion: version)
             }
