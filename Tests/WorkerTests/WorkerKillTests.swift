@@ -51,7 +51,7 @@ import Testing
         let queue = JobQueue(pool: f.owner)
         let job = try await queue.enqueue(try WorkerJobs.deliverJob(orgID: f.orgID)).id
 
-        let process = try startWorker(conninfo: f.database.conninfo(user: "concord_worker"), leaseSeconds: 2)
+        let process = try startWorker(conninfo: f.database.conninfo(user: "concord_worker"), leaseSeconds: 3)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         try await waitUntil("the worker is sending", timeout: 30) { receiver.requests.count == 1 }
         let held = try #require(try await queue.job(id: job))
@@ -73,7 +73,7 @@ import Testing
             pool: pool, registry: jobs.registry(),
             configuration: QueueWorkerConfiguration(
                 pollInterval: .milliseconds(100), listenConninfo: f.database.conninfo(user: "concord_worker"),
-                lease: .seconds(2), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
+                lease: .seconds(3), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
         try await waitUntil("the job is finished", timeout: 30) {
@@ -113,7 +113,7 @@ import Testing
         process.executableURL = Self.executable
         process.environment = ProcessInfo.processInfo.environment.merging([
             "CONCORD_WORKER_DATABASE_URL": conninfo, "CONCORD_WORKER_LEASE_SECONDS": "\(leaseSeconds)",
-            "CONCORD_WORKER_CONCURRENCY": "2",
+            "CONCORD_WORKER_CONCURRENCY": "1",
         ]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
