@@ -8,6 +8,7 @@ public struct ConcordCommand: AsyncParsableCommand {
         abstract: "Concord: leadership alignment for change initiatives.",
         subcommands: [
             DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, JobsCommand.self, RoiCommand.self,
+            NudgesCommand.self,
         ]
     )
 
