@@ -207,7 +207,7 @@ extension TenantTransaction {
     /// digest fails, and its nudges count a failed run: `planned` to be sent again, or `failed` after
     /// `maxRuns`. Returns how many nudges were taken back.
     public func recoverInterruptedSends(leader: UUID, now: Date, maxRuns: Int) async throws -> Int {
-        let error = "interrupted: the sender stopped while sending (outcome unknown); sent again"
+        let error = "interrupted: the sender stopped while sending (outcome unknown)"
         return try await transaction.query(
             """
             WITH stuck AS (

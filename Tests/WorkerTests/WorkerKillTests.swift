@@ -51,9 +51,17 @@ import Testing
         let queue = JobQueue(pool: f.owner)
         let job = try await queue.enqueue(try WorkerJobs.deliverJob(orgID: f.orgID)).id
 
-        let process = try startWorker(conninfo: f.database.conninfo(user: "concord_worker"), leaseSeconds: 2)
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        try await waitUntil("the worker is sending", timeout: 30) { receiver.requests.count == 1 }
+        let (process, log) = try startWorker(conninfo: f.database.conninfo(user: "concord_worker"), leaseSeconds: 3)
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: log)
+        }
+        do {
+            try await waitUntil("the worker is sending", timeout: 30) { receiver.requests.count == 1 }
+        } catch {
+            Issue.record("concord-worker output:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            throw error
+        }
         let held = try #require(try await queue.job(id: job))
         #expect(held.state == .running)
         #expect(held.attemptedBy?.contains(":\(process.processIdentifier):") == true)
@@ -73,7 +81,7 @@ import Testing
             pool: pool, registry: jobs.registry(),
             configuration: QueueWorkerConfiguration(
                 pollInterval: .milliseconds(100), listenConninfo: f.database.conninfo(user: "concord_worker"),
-                lease: .seconds(2), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
+                lease: .seconds(3), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
         try await waitUntil("the job is finished", timeout: 30) {
@@ -105,7 +113,7 @@ import Testing
     }
 
     /// Starts the built worker with a short lease; its output goes to a file in the temporary directory.
-    func startWorker(conninfo: String, leaseSeconds: Int) throws -> Process {
+    func startWorker(conninfo: String, leaseSeconds: Int) throws -> (Process, log: URL) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("concord-worker-\(UUID()).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
@@ -113,13 +121,13 @@ import Testing
         process.executableURL = Self.executable
         process.environment = ProcessInfo.processInfo.environment.merging([
             "CONCORD_WORKER_DATABASE_URL": conninfo, "CONCORD_WORKER_LEASE_SECONDS": "\(leaseSeconds)",
-            "CONCORD_WORKER_CONCURRENCY": "2",
+            "CONCORD_WORKER_CONCURRENCY": "1",
         ]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        return process
+        return (process, log)
     }
 
     /// The token of `nudge`'s answer link in a webhook request.
