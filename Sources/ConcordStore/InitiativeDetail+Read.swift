@@ -7,7 +7,8 @@ extension Reads {
     /// of `now`: three statements in one round trip. Nil when the organisation has no such initiative.
     public static func initiativeDetail(_ id: UUID, now: Date) -> StoreRead<InitiativeDetail?> {
         let initiative: SQL = """
-            SELECT \(unescaped: Initiative.columns), o.revisit_cadence_days AS org_revisit_cadence_days
+            SELECT \(unescaped: Initiative.columns), o.revisit_cadence_days AS org_revisit_cadence_days,
+                   o.alignment_gate AS org_alignment_gate
             FROM initiatives AS i
             JOIN organisations AS o ON o.org_id = i.org_id
             WHERE i.org_id = app.current_org() AND i.id = \(id)::uuid
@@ -47,6 +48,7 @@ extension Reads {
             guard let row = results[0].first else { return nil }
             let initiative = try Initiative(row: row)
             let orgCadence = try row.decode("org_revisit_cadence_days", as: Int.self)
+            let orgGate = try row.decode("org_alignment_gate", as: Decimal.self)
             var leadArea: Area?
             var supporting: [SupportingAreaDetail] = []
             for row in results[1] {
@@ -69,6 +71,7 @@ extension Reads {
                     areaID: try row.decode("required_area_id"),
                     latestRating: try row.decode("id", as: UUID?.self) == nil ? nil : try RatingRecord(row: row))
             }
+            let names = Dictionary(required.map { ($0.leaderID, $0.name) }, uniquingKeysWith: { first, _ in first })
             let window = initiative.revisitCadenceDays ?? orgCadence
             let index = AlignmentIndex(
                 importance: initiative.importance, requiredLeaders: required.map(\.leaderID),
@@ -78,7 +81,9 @@ extension Reads {
                 revisitWindowDays: window, now: now)
             return InitiativeDetail(
                 initiative: initiative, leadArea: leadArea, supportingAreas: supporting, requiredLeaders: required,
-                alignment: AlignmentSummary(index, revisitWindowDays: window))
+                alignment: AlignmentSummary(index, revisitWindowDays: window),
+                gate: GateStatus(
+                    initiativeGate: initiative.alignmentGate, organisationGate: orgGate, index: index, names: names))
         }
     }
 }

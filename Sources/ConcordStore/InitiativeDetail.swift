@@ -11,6 +11,8 @@ public struct InitiativeDetail: Sendable, Codable, Hashable {
     /// each once: the lead area's head first, then in the order the supporting areas were added.
     public let requiredLeaders: [RequiredLeader]
     public let alignment: AlignmentSummary
+    /// The alignment gate and whether the initiative meets it now.
+    public let gate: GateStatus
 }
 
 /// A supporting area of an initiative, with the area itself.
