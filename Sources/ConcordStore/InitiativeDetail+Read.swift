@@ -4,7 +4,7 @@ import PQ
 
 extension Reads {
     /// The initiative, its areas, its required leaders with their latest ratings, and its alignment index as
-    /// of `now`: three statements in one round trip. Nil when the organisation has no such initiative.
+    /// of `now`, its time to alignment and support drops: five statements in one round trip. Nil when the organisation has no such initiative.
     public static func initiativeDetail(_ id: UUID, now: Date) -> StoreRead<InitiativeDetail?> {
         let initiative: SQL = """
             SELECT \(unescaped: Initiative.columns), o.revisit_cadence_days AS org_revisit_cadence_days,
@@ -44,7 +44,13 @@ extension Reads {
             ) AS ar ON true
             ORDER BY req.role_order, req.added_at, req.area_id
             """
-        return StoreRead([initiative, areas, leaders]) { results in
+        let timeToAlignment: SQL = """
+            SELECT \(unescaped: TimeToAlignment.columns)
+            FROM app.time_to_alignment AS t
+            WHERE t.org_id = app.current_org() AND t.initiative_id = \(id)::uuid
+            """
+        let drops = SupportDropRecord.statement(initiativeID: id)
+        return StoreRead([initiative, areas, leaders, timeToAlignment, drops]) { results in
             guard let row = results[0].first else { return nil }
             let initiative = try Initiative(row: row)
             let orgCadence = try row.decode("org_revisit_cadence_days", as: Int.self)
@@ -83,7 +89,9 @@ extension Reads {
                 initiative: initiative, leadArea: leadArea, supportingAreas: supporting, requiredLeaders: required,
                 alignment: AlignmentSummary(index, revisitWindowDays: window),
                 gate: GateStatus(
-                    initiativeGate: initiative.alignmentGate, organisationGate: orgGate, index: index, names: names))
+                    initiativeGate: initiative.alignmentGate, organisationGate: orgGate, index: index, names: names),
+                timeToAlignment: try results[3].first.map(TimeToAlignment.init(row:)),
+                supportDrops: try SupportDropRecord.drops(in: results[4], names: names))
         }
     }
 }

@@ -22,7 +22,8 @@ CREATE VIEW test_support.bi_views AS
 SELECT has_schema('bi', 'schema bi exists');
 SELECT has_view('bi', v, format('view bi.%s exists', v))
 FROM unnest(ARRAY['initiatives', 'alignment_matrix', 'alignment_trend',
-                  'goal_tree_nodes', 'portfolio']) AS v;
+                  'goal_tree_nodes', 'portfolio', 'time_to_alignment',
+                  'time_to_alignment_areas']) AS v;
 
 SELECT is_empty($$
   SELECT c.relname || ' (relkind ' || c.relkind::text || ')'
