@@ -99,3 +99,109 @@ GRANT SELECT ON stage_gate_overrides TO concord_worker, concord_bi;
 -- The worker's planning records drops; the API shows them.
 GRANT SELECT, INSERT ON support_drops TO concord_worker;
 GRANT SELECT ON support_drops TO concord_api, concord_bi;
+
+------------------------------------------------------------------------------
+-- Skills, the levels roles need, and learning pathways
+------------------------------------------------------------------------------
+
+-- A skill the organisation develops in its leaders. A leader's level of it is
+-- their latest assessment score (0-100) on its assessment dimension; with no
+-- dimension or no score, the level is unknown and the whole requirement counts
+-- as the gap (assume nothing where there is no data).
+CREATE TABLE skills (
+  org_id       uuid        NOT NULL,
+  id           uuid        NOT NULL DEFAULT gen_random_uuid(),
+  name         text        NOT NULL,
+  description  text        NOT NULL DEFAULT '',
+  dimension_id uuid,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  version      integer     NOT NULL DEFAULT 1,
+  CONSTRAINT skills_pkey PRIMARY KEY (org_id, id),
+  CONSTRAINT skills_name_unique UNIQUE (org_id, name),
+  CONSTRAINT skills_org_fk FOREIGN KEY (org_id) REFERENCES organisations (org_id),
+  CONSTRAINT skills_dimension_fk FOREIGN KEY (org_id, dimension_id)
+    REFERENCES assessment_dimensions (org_id, id),
+  CONSTRAINT skills_name_valid CHECK (btrim(name) <> '' AND length(name) <= 200),
+  CONSTRAINT skills_description_valid CHECK (length(description) <= 4000)
+);
+
+-- A role leaders hold (area head, executive, HR business partner...).
+CREATE TABLE roles (
+  org_id     uuid        NOT NULL,
+  id         uuid        NOT NULL DEFAULT gen_random_uuid(),
+  name       text        NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  version    integer     NOT NULL DEFAULT 1,
+  CONSTRAINT roles_pkey PRIMARY KEY (org_id, id),
+  CONSTRAINT roles_name_unique UNIQUE (org_id, name),
+  CONSTRAINT roles_org_fk FOREIGN KEY (org_id) REFERENCES organisations (org_id),
+  CONSTRAINT roles_name_valid CHECK (btrim(name) <> '' AND length(name) <= 200)
+);
+
+CREATE TABLE role_members (
+  org_id    uuid NOT NULL,
+  role_id   uuid NOT NULL,
+  leader_id uuid NOT NULL,
+  CONSTRAINT role_members_pkey PRIMARY KEY (org_id, role_id, leader_id),
+  CONSTRAINT role_members_role_fk FOREIGN KEY (org_id, role_id)
+    REFERENCES roles (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT role_members_leader_fk FOREIGN KEY (org_id, leader_id)
+    REFERENCES leaders (org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX role_members_leader_idx ON role_members (org_id, leader_id);
+
+-- The level (0-100, the assessment scale) a role needs of a skill.
+CREATE TABLE role_skill_levels (
+  org_id         uuid         NOT NULL,
+  role_id        uuid         NOT NULL,
+  skill_id       uuid         NOT NULL,
+  required_level numeric(5,2) NOT NULL,
+  CONSTRAINT role_skill_levels_pkey PRIMARY KEY (org_id, role_id, skill_id),
+  CONSTRAINT role_skill_levels_role_fk FOREIGN KEY (org_id, role_id)
+    REFERENCES roles (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT role_skill_levels_skill_fk FOREIGN KEY (org_id, skill_id)
+    REFERENCES skills (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT role_skill_levels_level_range CHECK (required_level BETWEEN 0 AND 100)
+);
+
+-- The skills an L&D programme develops.
+CREATE TABLE programme_skills (
+  org_id       uuid NOT NULL,
+  programme_id uuid NOT NULL,
+  skill_id     uuid NOT NULL,
+  CONSTRAINT programme_skills_pkey PRIMARY KEY (org_id, programme_id, skill_id),
+  CONSTRAINT programme_skills_programme_fk FOREIGN KEY (org_id, programme_id)
+    REFERENCES ld_programmes (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT programme_skills_skill_fk FOREIGN KEY (org_id, skill_id)
+    REFERENCES skills (org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX programme_skills_skill_idx ON programme_skills (org_id, skill_id);
+
+-- A learning pathway: the programmes of a role, in order.
+CREATE TABLE pathway_steps (
+  org_id       uuid    NOT NULL,
+  role_id      uuid    NOT NULL,
+  position     integer NOT NULL,
+  programme_id uuid    NOT NULL,
+  CONSTRAINT pathway_steps_pkey PRIMARY KEY (org_id, role_id, position),
+  CONSTRAINT pathway_steps_programme_once UNIQUE (org_id, role_id, programme_id),
+  CONSTRAINT pathway_steps_role_fk FOREIGN KEY (org_id, role_id)
+    REFERENCES roles (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT pathway_steps_programme_fk FOREIGN KEY (org_id, programme_id)
+    REFERENCES ld_programmes (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT pathway_steps_position_range CHECK (position >= 1)
+);
+
+CALL app.secure_tenant_table('skills');
+CALL app.secure_tenant_table('roles');
+CALL app.secure_tenant_table('role_members');
+CALL app.secure_tenant_table('role_skill_levels');
+CALL app.secure_tenant_table('programme_skills');
+CALL app.secure_tenant_table('pathway_steps');
+
+GRANT SELECT, INSERT, UPDATE, DELETE
+  ON skills, roles, role_members, role_skill_levels, programme_skills, pathway_steps TO concord_api;
+GRANT SELECT
+  ON skills, roles, role_members, role_skill_levels, programme_skills, pathway_steps TO concord_worker, concord_bi;

@@ -23,7 +23,7 @@ SELECT has_schema('bi', 'schema bi exists');
 SELECT has_view('bi', v, format('view bi.%s exists', v))
 FROM unnest(ARRAY['initiatives', 'alignment_matrix', 'alignment_trend',
                   'goal_tree_nodes', 'portfolio', 'time_to_alignment',
-                  'time_to_alignment_areas']) AS v;
+                  'time_to_alignment_areas', 'skill_gaps', 'skill_gaps_by_area']) AS v;
 
 SELECT is_empty($$
   SELECT c.relname || ' (relkind ' || c.relkind::text || ')'

@@ -71,6 +71,7 @@ public enum APIServer {
         LeaderRoutes(dependencies: dependencies).register(on: v1)
         InitiativeRoutes(dependencies: dependencies).register(on: v1)
         AlignmentGateRoutes(dependencies: dependencies).register(on: v1)
+        SkillRoutes(dependencies: dependencies).register(on: v1)
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         ProgrammeRoutes(dependencies: dependencies).register(on: v1)
