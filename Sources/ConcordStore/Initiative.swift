@@ -19,6 +19,8 @@ public struct Initiative: Sendable, Codable, Hashable, Identifiable {
     public var revisitCadenceDays: Int?
     /// Nil: the organisation's default.
     public var quietAfterDays: Int?
+    /// The alignment index (0-1) it needs to move on to developing and implementing; nil: the organisation's.
+    @OptionalGateIndexString public var alignmentGate: Decimal?
     public var lastActivityAt: Date
     public var stageChangedAt: Date
     public var archivedAt: Date?
@@ -31,7 +33,7 @@ public struct Initiative: Sendable, Codable, Hashable, Identifiable {
         i.id, i.title, i.description, i.lead_area_id, i.sponsor_leader_id, i.importance, i.stage, i.health,
         \(SQLFragment.days(of: "i.start_date", as: "start_date")),
         \(SQLFragment.days(of: "i.target_date", as: "target_date")),
-        i.revisit_cadence_days, i.quiet_after_days, i.last_activity_at, i.stage_changed_at, i.archived_at,
+        i.revisit_cadence_days, i.quiet_after_days, i.alignment_gate, i.last_activity_at, i.stage_changed_at, i.archived_at,
         i.created_at, i.updated_at, i.version
         """
 
@@ -48,6 +50,7 @@ public struct Initiative: Sendable, Codable, Hashable, Identifiable {
         targetDate = try row.decodeCivilDate("target_date")
         revisitCadenceDays = try row.decode("revisit_cadence_days")
         quietAfterDays = try row.decode("quiet_after_days")
+        alignmentGate = try row.decode("alignment_gate")
         lastActivityAt = try row.decode("last_activity_at")
         stageChangedAt = try row.decode("stage_changed_at")
         archivedAt = try row.decode("archived_at")
@@ -70,13 +73,14 @@ public struct NewInitiative: Sendable, Codable, Hashable {
     public var targetDate: CivilDate?
     public var revisitCadenceDays: Int?
     public var quietAfterDays: Int?
+    @OptionalGateIndexString public var alignmentGate: Decimal?
     public var supportingAreas: [SupportingArea]
 
     public init(
         title: String, description: String = "", leadAreaID: UUID, sponsorLeaderID: UUID? = nil,
         importance: Int, stage: Stage = .proposed, health: Health = .onTrack, startDate: CivilDate? = nil,
         targetDate: CivilDate? = nil, revisitCadenceDays: Int? = nil, quietAfterDays: Int? = nil,
-        supportingAreas: [SupportingArea] = []
+        alignmentGate: Decimal? = nil, supportingAreas: [SupportingArea] = []
     ) {
         self.title = title
         self.description = description
@@ -89,6 +93,7 @@ public struct NewInitiative: Sendable, Codable, Hashable {
         self.targetDate = targetDate
         self.revisitCadenceDays = revisitCadenceDays
         self.quietAfterDays = quietAfterDays
+        self.alignmentGate = alignmentGate
         self.supportingAreas = supportingAreas
     }
 }
@@ -105,10 +110,12 @@ public struct InitiativeChanges: Sendable, Codable, Hashable {
     public var targetDate: CivilDate?
     public var revisitCadenceDays: Int?
     public var quietAfterDays: Int?
+    @OptionalGateIndexString public var alignmentGate: Decimal?
 
     public init(
         title: String, description: String, leadAreaID: UUID, sponsorLeaderID: UUID?, importance: Int,
-        startDate: CivilDate?, targetDate: CivilDate?, revisitCadenceDays: Int?, quietAfterDays: Int?
+        startDate: CivilDate?, targetDate: CivilDate?, revisitCadenceDays: Int?, quietAfterDays: Int?,
+        alignmentGate: Decimal? = nil
     ) {
         self.title = title
         self.description = description
@@ -119,6 +126,7 @@ public struct InitiativeChanges: Sendable, Codable, Hashable {
         self.targetDate = targetDate
         self.revisitCadenceDays = revisitCadenceDays
         self.quietAfterDays = quietAfterDays
+        self.alignmentGate = alignmentGate
     }
 
     /// The current values of `initiative`, to change a few and send back.
@@ -127,7 +135,8 @@ public struct InitiativeChanges: Sendable, Codable, Hashable {
             title: initiative.title, description: initiative.description, leadAreaID: initiative.leadAreaID,
             sponsorLeaderID: initiative.sponsorLeaderID, importance: initiative.importance,
             startDate: initiative.startDate, targetDate: initiative.targetDate,
-            revisitCadenceDays: initiative.revisitCadenceDays, quietAfterDays: initiative.quietAfterDays)
+            revisitCadenceDays: initiative.revisitCadenceDays, quietAfterDays: initiative.quietAfterDays,
+            alignmentGate: initiative.alignmentGate)
     }
 }
 
@@ -147,6 +156,8 @@ extension NewInitiative {
             targetDate: try container.decodeIfPresent(CivilDate.self, forKey: .targetDate),
             revisitCadenceDays: try container.decodeIfPresent(Int.self, forKey: .revisitCadenceDays),
             quietAfterDays: try container.decodeIfPresent(Int.self, forKey: .quietAfterDays),
+            alignmentGate: try container.decodeIfPresent(OptionalGateIndexString.self, forKey: .alignmentGate)?
+                .wrappedValue,
             supportingAreas: try container.decodeIfPresent([SupportingArea].self, forKey: .supportingAreas) ?? [])
     }
 }

@@ -4,10 +4,11 @@ import PQ
 
 extension Reads {
     /// The initiative, its areas, its required leaders with their latest ratings, and its alignment index as
-    /// of `now`: three statements in one round trip. Nil when the organisation has no such initiative.
+    /// of `now`, its time to alignment and support drops: five statements in one round trip. Nil when the organisation has no such initiative.
     public static func initiativeDetail(_ id: UUID, now: Date) -> StoreRead<InitiativeDetail?> {
         let initiative: SQL = """
-            SELECT \(unescaped: Initiative.columns), o.revisit_cadence_days AS org_revisit_cadence_days
+            SELECT \(unescaped: Initiative.columns), o.revisit_cadence_days AS org_revisit_cadence_days,
+                   o.alignment_gate AS org_alignment_gate
             FROM initiatives AS i
             JOIN organisations AS o ON o.org_id = i.org_id
             WHERE i.org_id = app.current_org() AND i.id = \(id)::uuid
@@ -43,10 +44,17 @@ extension Reads {
             ) AS ar ON true
             ORDER BY req.role_order, req.added_at, req.area_id
             """
-        return StoreRead([initiative, areas, leaders]) { results in
+        let timeToAlignment: SQL = """
+            SELECT \(unescaped: TimeToAlignment.columns)
+            FROM app.time_to_alignment AS t
+            WHERE t.org_id = app.current_org() AND t.initiative_id = \(id)::uuid
+            """
+        let drops = SupportDropRecord.statement(initiativeID: id)
+        return StoreRead([initiative, areas, leaders, timeToAlignment, drops]) { results in
             guard let row = results[0].first else { return nil }
             let initiative = try Initiative(row: row)
             let orgCadence = try row.decode("org_revisit_cadence_days", as: Int.self)
+            let orgGate = try row.decode("org_alignment_gate", as: Decimal.self)
             var leadArea: Area?
             var supporting: [SupportingAreaDetail] = []
             for row in results[1] {
@@ -69,6 +77,7 @@ extension Reads {
                     areaID: try row.decode("required_area_id"),
                     latestRating: try row.decode("id", as: UUID?.self) == nil ? nil : try RatingRecord(row: row))
             }
+            let names = Dictionary(required.map { ($0.leaderID, $0.name) }, uniquingKeysWith: { first, _ in first })
             let window = initiative.revisitCadenceDays ?? orgCadence
             let index = AlignmentIndex(
                 importance: initiative.importance, requiredLeaders: required.map(\.leaderID),
@@ -78,7 +87,11 @@ extension Reads {
                 revisitWindowDays: window, now: now)
             return InitiativeDetail(
                 initiative: initiative, leadArea: leadArea, supportingAreas: supporting, requiredLeaders: required,
-                alignment: AlignmentSummary(index, revisitWindowDays: window))
+                alignment: AlignmentSummary(index, revisitWindowDays: window),
+                gate: GateStatus(
+                    initiativeGate: initiative.alignmentGate, organisationGate: orgGate, index: index, names: names),
+                timeToAlignment: try results[3].first.map(TimeToAlignment.init(row:)),
+                supportDrops: try SupportDropRecord.drops(in: results[4], names: names))
         }
     }
 }

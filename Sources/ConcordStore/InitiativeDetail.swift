@@ -11,6 +11,12 @@ public struct InitiativeDetail: Sendable, Codable, Hashable {
     /// each once: the lead area's head first, then in the order the supporting areas were added.
     public let requiredLeaders: [RequiredLeader]
     public let alignment: AlignmentSummary
+    /// The alignment gate and whether the initiative meets it now.
+    public let gate: GateStatus
+    /// When it first reached its gate and how long that took, from the rating history.
+    public let timeToAlignment: TimeToAlignment?
+    /// Required leaders whose newest rating fell from the one before.
+    public let supportDrops: [SupportDropRecord]
 }
 
 /// A supporting area of an initiative, with the area itself.

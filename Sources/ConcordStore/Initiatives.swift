@@ -10,11 +10,11 @@ extension TenantTransaction {
         let insert: SQL = """
             INSERT INTO initiatives AS i
               (org_id, id, title, description, lead_area_id, sponsor_leader_id, importance, stage, health,
-               start_date, target_date, revisit_cadence_days, quiet_after_days)
+               start_date, target_date, revisit_cadence_days, quiet_after_days, alignment_gate)
             VALUES (\(orgID)::uuid, \(id)::uuid, \(new.title), \(new.description), \(new.leadAreaID)::uuid,
                     \(new.sponsorLeaderID)::uuid, \(new.importance)::int4, \(raw: new.stage), \(raw: new.health),
                     \(date: new.startDate), \(date: new.targetDate), \(new.revisitCadenceDays)::int4,
-                    \(new.quietAfterDays)::int4)
+                    \(new.quietAfterDays)::int4, \(new.alignmentGate)::numeric)
             RETURNING \(unescaped: Initiative.columns)
             """
         var statements = [insert]
@@ -37,12 +37,14 @@ extension TenantTransaction {
                 importance = \(changes.importance)::int4, start_date = \(date: changes.startDate),
                 target_date = \(date: changes.targetDate),
                 revisit_cadence_days = \(changes.revisitCadenceDays)::int4,
-                quiet_after_days = \(changes.quietAfterDays)::int4, last_activity_at = now()
+                quiet_after_days = \(changes.quietAfterDays)::int4,
+                alignment_gate = \(changes.alignmentGate)::numeric, last_activity_at = now()
                 """)
     }
 
-    /// Moves the initiative to `stage`; the database stamps `stage_changed_at`, and it counts as activity.
-    public func changeStage(_ id: UUID, to stage: Stage, expectedVersion: Int) async throws -> Initiative {
+    /// Moves the initiative to `stage` without looking at the alignment gate (`changeStage` looks first); the
+    /// database stamps `stage_changed_at`, and it counts as activity.
+    func moveStage(_ id: UUID, to stage: Stage, expectedVersion: Int) async throws -> Initiative {
         try await updateInitiative(
             id, expectedVersion: expectedVersion, set: "stage = \(raw: stage), last_activity_at = now()")
     }

@@ -22,7 +22,9 @@ extension TenantTransaction {
     /// - `stale_rating`: the pair's latest rating is missing or older than the cadence, same guard;
     /// - `out_of_line` / `resistance`: a fresh latest rating more than 1 from the importance, or with a
     ///   resistance note, nudges the sponsor and the lead area's head (not the rater) once per rating;
-    /// - `stage_change`: a stage change within the cadence revisits every supporting leader once.
+    /// - `stage_change`: a stage change within the cadence revisits every supporting leader once;
+    /// - `support_drop`: then, in a second statement, each new support drop tells the sponsor once
+    ///   (`planSupportDropNudges`).
     ///
     /// Per pair only the most urgent candidate is kept (`NudgeReason.defaultPriority`), and the unique
     /// key `(org_id, initiative_id, leader_id, reason, period_key)` drops what this period already holds,
@@ -35,6 +37,8 @@ extension TenantTransaction {
             let (reason, count) = try row.decode((String, Int).self)
             if let reason = NudgeReason(rawValue: reason) { planned[reason] = count }
         }
+        let drops = try await planSupportDropNudges(now: now)
+        if drops > 0 { planned[.supportDrop, default: 0] += drops }
         return NudgePlanSummary(planned: planned)
     }
 

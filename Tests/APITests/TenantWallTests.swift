@@ -97,9 +97,11 @@ import Testing
                         route.method, path("\(route.path)", org: orgB, a: a), key: key, json: json,
                         headers: [.ifMatch: "\"1\""])
                     let last = "\(route.path)".split(separator: "/").last.map(String.init) ?? ""
-                    let topLevel = ["areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi"]
-                        .contains(
-                            last)
+                    // The organisation's own collections and settings (B's, reached with B's key).
+                    let topLevel = [
+                        "areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi", "skills",
+                        "skill-gaps", "alignment-gate",
+                    ].contains(last)
                     if route.method == .get && topLevel {
                         let items = crossed.json["items"] as? [[String: Any]] ?? []
                         let ids = Set(a.ids.values.map { $0.lowercased() })

@@ -56,10 +56,11 @@ import Testing
         let f = try await StoreFixture.make()
         let it = try await f.area("IT")
         let initiative = try await f.initiative("ERP", lead: it.id)
+        // Proposed to initiating passes no alignment gate.
         let developing = try await f.write {
-            try await $0.changeStage(initiative.id, to: .developing, expectedVersion: 1)
+            try await $0.changeStage(initiative.id, to: .initiating, expectedVersion: 1)
         }
-        #expect(developing.stage == .developing)
+        #expect(developing.stage == .initiating)
         #expect(developing.stageChangedAt > initiative.stageChangedAt)
         #expect(developing.lastActivityAt > initiative.lastActivityAt)
         let atRisk = try await f.write { try await $0.changeHealth(initiative.id, to: .atRisk, expectedVersion: 2) }

@@ -109,11 +109,11 @@ import Testing
         let f = try await StoreFixture.make()
         let it = try await f.area("IT")
         let initiative = try await f.initiative("ERP", lead: it.id)
-        _ = try await f.write { try await $0.changeStage(initiative.id, to: .developing, expectedVersion: 1) }
+        _ = try await f.write { try await $0.changeStage(initiative.id, to: .initiating, expectedVersion: 1) }
         let trail = try await f.read(Reads.auditTrail(table: "initiatives", id: initiative.id))
         #expect(trail.map(\.operation) == ["INSERT", "UPDATE"])
         #expect(trail.allSatisfy { $0.actor == "test" })
-        #expect(trail.last?.after?.contains("\"developing\"") == true)
+        #expect(trail.last?.after?.contains("\"initiating\"") == true)
         let other = try await f.otherOrganisation()
         #expect(try await other.read(Reads.auditTrail(table: "initiatives", id: initiative.id)).isEmpty)
     }

@@ -24,6 +24,20 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     public var instance: String?
     public var requestId: String?
     public var errors: [FieldError]?
+    /// For a stage change the alignment gate refused: the required leaders not yet aligned.
+    public var notAlignedLeaders: [Leader]?
+
+    /// A leader a problem is about, and their standing.
+    public struct Leader: Codable, Sendable, Equatable {
+        public var leaderID: UUID
+        public var name: String
+        public var status: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, status
+            case leaderID = "leader_id"
+        }
+    }
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
@@ -42,6 +56,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         case type, title, detail, instance, errors
         case statusCode = "status"
         case requestId = "request_id"
+        case notAlignedLeaders = "not_aligned_leaders"
     }
 
     public static let mediaType = "application/problem+json"

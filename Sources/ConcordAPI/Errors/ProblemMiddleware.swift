@@ -1,3 +1,4 @@
+import ConcordDomain
 import ConcordStore
 import Foundation
 import HTTPTypes
@@ -29,6 +30,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem
         case let store as StoreError:
             return problem(for: store)
+        case let refusal as StageGateRefusal:
+            return problem(for: refusal)
         case let decoding as DecodingError:
             return problem(for: decoding)
         case let http as HTTPError:
@@ -52,6 +55,21 @@ struct ProblemMiddleware: RouterMiddleware {
             logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return Problem(.internalServerError, type: "internal", title: "Internal error")
         }
+    }
+
+    static func problem(for refusal: StageGateRefusal) -> Problem {
+        let index =
+            refusal.alignmentIndex.map { "\(MoneyRounding.halfUp.round($0, scale: 3))" }
+            ?? "none (no leader is required)"
+        var problem = Problem(
+            .conflict, type: "alignment-gate", title: "Below the alignment gate",
+            detail: "moving from \(refusal.from.rawValue) to \(refusal.to.rawValue) needs an alignment index of "
+                + "\(refusal.gate.threshold) (\(refusal.gate.source) gate); it is \(index). Align the leaders listed, "
+                + "or send gate_override with a reason.")
+        problem.notAlignedLeaders = refusal.gate.notAlignedLeaders.map {
+            Problem.Leader(leaderID: $0.leaderID, name: $0.name, status: $0.status)
+        }
+        return problem
     }
 
     static func problem(for error: StoreError) -> Problem {

@@ -10,6 +10,12 @@ struct InitiativeRoutes {
 
     struct StageChange: Decodable {
         let stage: Stage
+        /// Goes ahead below the alignment gate; the reason is kept with the change.
+        let gateOverride: GateOverrideInput?
+    }
+
+    struct GateOverrideInput: Decodable {
+        let reason: String
     }
 
     struct HealthChange: Decodable {
@@ -70,8 +76,18 @@ struct InitiativeRoutes {
             let version = try RouteSupport.expectedVersion(request)
             let change = try RouteSupport.decode(
                 StageChange.self, from: try await RouteSupport.body(request, context: context))
+            let override = try change.gateOverride.map { input in
+                let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+                // Counted in code points, as the document's maxLength and the database's length() count.
+                guard !reason.isEmpty, input.reason.unicodeScalars.count <= 2000 else {
+                    throw Problem.invalid(
+                        field: "gate_override.reason", rule: "stage_gate_overrides_reason_valid",
+                        message: "an override needs a reason of 1 to 2000 characters")
+                }
+                return GateOverride(reason: reason)
+            }
             let initiative = try await dependencies.store.write(scope) { tx in
-                try await tx.changeStage(id, to: change.stage, expectedVersion: version)
+                try await tx.changeStage(id, to: change.stage, expectedVersion: version, override: override)
             }
             return try RouteSupport.json(initiative, version: initiative.version)
         }

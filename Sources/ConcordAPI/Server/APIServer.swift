@@ -70,6 +70,8 @@ public enum APIServer {
         AreaRoutes(dependencies: dependencies).register(on: v1)
         LeaderRoutes(dependencies: dependencies).register(on: v1)
         InitiativeRoutes(dependencies: dependencies).register(on: v1)
+        AlignmentGateRoutes(dependencies: dependencies).register(on: v1)
+        SkillRoutes(dependencies: dependencies).register(on: v1)
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         PictureRoutes(dependencies: dependencies).register(on: v1)

@@ -1,0 +1,36 @@
+import ConcordDomain
+import Foundation
+
+/// Where an initiative stands against its alignment gate (see `ConcordDomain.AlignmentGate`).
+public struct GateStatus: Sendable, Codable, Hashable {
+    /// The alignment index needed to move on to developing and implementing.
+    @DecimalString public var threshold: Decimal
+    /// `initiative` when the initiative sets its own gate, else `organisation`.
+    public let source: String
+    /// True when the alignment index now meets the gate.
+    public let met: Bool
+    /// Required leaders who hold the index below 1 (out of line, stale or missing), in required order.
+    public let notAlignedLeaders: [NotAlignedLeader]
+
+    init(initiativeGate: Decimal?, organisationGate: Decimal, index: AlignmentIndex<UUID>, names: [UUID: String]) {
+        let gate = AlignmentGate(initiative: initiativeGate, organisation: organisationGate)
+        threshold = gate.threshold
+        source = initiativeGate == nil ? "organisation" : "initiative"
+        met = gate.admits(index: index.index)
+        let outOfLine = Set(index.outOfLine)
+        let stale = Set(index.stale)
+        notAlignedLeaders = index.notAligned.map { id in
+            NotAlignedLeader(
+                leaderID: id, name: names[id] ?? "",
+                status: outOfLine.contains(id) ? "out_of_line" : stale.contains(id) ? "stale" : "missing")
+        }
+    }
+}
+
+/// A required leader who is not aligned, and why.
+public struct NotAlignedLeader: Sendable, Codable, Hashable {
+    public let leaderID: UUID
+    public let name: String
+    /// `out_of_line` (fresh but more than 1 from the importance), `stale` or `missing`.
+    public let status: String
+}
