@@ -46,7 +46,9 @@ public actor TestDatabase {
             serverConninfo = url
             return url
         }
-        let started = try LocalPostgres.start(passwordRoles: [Self.passwordCheckRole])
+        // Every test runs at once, each with its pools, psql and Python clients: 200 slots ran out.
+        let started = try LocalPostgres.start(
+            settings: ["max_connections": "1000"], passwordRoles: [Self.passwordCheckRole])
         cluster = started
         TestClusterRegistry.register(started)
         serverConninfo = started.conninfo()
