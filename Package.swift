@@ -37,10 +37,12 @@ let package = Package(
         .target(name: "Migrations", dependencies: ["PQ"]),
         // Domain rules and math: no SQL, no HTTP, no I/O.
         .target(name: "ConcordDomain"),
+        // RFC 4180 CSV as spreadsheets write it, with the line each record starts on.
+        .target(name: "CSVFormat"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
         .target(
             name: "ConcordStore",
-            dependencies: ["PQ", "ConcordDomain", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PQ", "ConcordDomain", "CSVFormat", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Settings from environment variables, refused with the variable's name when bad.
         .target(name: "ConcordSettings"),
@@ -116,7 +118,7 @@ let package = Package(
         .target(name: "ConcordTestSupport", dependencies: ["PQ", "LocalPostgres", "Migrations"]),
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
-        .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "CSVFormat", "ConcordTestSupport"]),
         .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport"]),
         .testTarget(
             name: "APITests",

@@ -7,7 +7,9 @@ public struct ConcordCommand: AsyncParsableCommand {
         commandName: "concord",
         abstract: "Concord: leadership alignment for change initiatives.",
         subcommands: [
-            DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, JobsCommand.self, RoiCommand.self,
+            DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, ImportCommand.self,
+            ExportCommand.self,
+            JobsCommand.self, RoiCommand.self,
         ]
     )
 
