@@ -20,10 +20,10 @@ import Testing
         "hr,HR,,,",
     ])
     static let leaders = spreadsheet([
-        "Key,Name,Email,Area Key,Executive,HR,Timezone,",
-        "L1,\"Smith, Ann\",ann@acme.test,it,yes,,Europe/Berlin,",
-        "L2,Bob Jones,bob@acme.test,qa,,,,",
-        ",Cara Diaz,cara@acme.test,hr,no,x,,",
+        "Key,Name,Email,Area Key,Head,Executive,HR,Timezone,",
+        "L1,\"Smith, Ann\",ann@acme.test,it,yes,yes,,Europe/Berlin,",
+        "L2,Bob Jones,bob@acme.test,qa,y,,,,",
+        ",Cara Diaz,cara@acme.test,hr,,no,x,,",
     ])
     static let initiatives = spreadsheet([
         "key,title,lead_area_key,supporting_areas,importance,stage,health,sponsor,start_date,target_date,description",
@@ -65,7 +65,8 @@ import Testing
         let fixture = try await StoreFixture.make()
         let first = try await importAll(fixture)
         #expect(first.map(\.inserted) == [4, 3, 2, 3])
-        #expect(first.map(\.updated) == [0, 0, 0, 0])
+        // Leaders made heads of their areas count as updated areas.
+        #expect(first.map(\.updated) == [0, 2, 0, 0])
 
         let areas = try await fixture.read(Reads.areas(page: PageRequest(limit: 10))).items
         let byKey = Dictionary(uniqueKeysWithValues: areas.map { ($0.externalKey ?? "", $0) })
@@ -75,6 +76,9 @@ import Testing
         let ann = try #require(leaders.first { $0.email == "ann@acme.test" })
         #expect(ann.name == "Smith, Ann" && ann.isExecutive && !ann.isHR && ann.timezone == "Europe/Berlin")
         #expect(ann.areaID == byKey["it"]?.id && ann.externalKey == "L1")
+        let heads = try await fixture.read(Reads.areas(page: PageRequest(limit: 10))).items
+        #expect(heads.first { $0.externalKey == "it" }?.headLeaderID == ann.id)
+        #expect(heads.first { $0.externalKey == "hr" }?.headLeaderID == nil)
         let cara = try #require(leaders.first { $0.email == "cara@acme.test" })
         #expect(cara.isHR && !cara.isExecutive && cara.externalKey == nil && cara.timezone == nil)
 
@@ -125,12 +129,13 @@ import Testing
         let fixture = try await StoreFixture.make()
         _ = try await importAll(fixture)
         let renamed = Self.spreadsheet([
-            "key,name,email,area_key,executive,hr,timezone",
-            "L1,\"Smith, Ann\",ann@acme.test,ops,yes,,Europe/Berlin",
-            "L2,Robert Jones,bob@acme.test,qa,,,",
+            "key,name,email,area_key,head,executive,hr,timezone",
+            "L1,\"Smith, Ann\",ann@acme.test,ops,,yes,,Europe/Berlin",
+            "L2,Robert Jones,bob@acme.test,qa,yes,,,",
         ])
         let outcome = try await fixture.store.importCSV(.leaders, renamed, scope: fixture.scope)
-        #expect(outcome.inserted == 0 && outcome.updated == 2)
+        // Two leaders changed, and Ann no longer heads IT.
+        #expect(outcome.inserted == 0 && outcome.updated == 3)
         let changedRating = Self.spreadsheet([
             "initiative_key,leader,priority,buy_in,resistance_note,rated_at",
             "I1,ann@acme.test,4,committed,,2026-03-02T09:00:00Z",
@@ -155,7 +160,7 @@ import Testing
             #expect(again.inserted == 0 && again.updated == 0, "\(kind): \(csv)")
         }
         let leaders = try await fixture.store.exportCSV(.leaders, scope: fixture.scope)
-        #expect(leaders.contains("L1,\"Smith, Ann\",ann@acme.test,it,yes,no,Europe/Berlin\r\n"))
+        #expect(leaders.contains("L1,\"Smith, Ann\",ann@acme.test,it,yes,yes,no,Europe/Berlin\r\n"))
         let initiatives = try await fixture.store.exportCSV(.initiatives, scope: fixture.scope)
         #expect(initiatives.contains("I1,New ERP,it,hr: train staff; qa: define requirements and test,5,implementing"))
 

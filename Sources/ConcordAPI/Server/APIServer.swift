@@ -73,6 +73,8 @@ public enum APIServer {
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         ProgrammeRoutes(dependencies: dependencies).register(on: v1)
+        CSVRoutes(dependencies: dependencies).register(on: v1)
+        PortfolioRoutes(dependencies: dependencies).register(on: v1)
         // Last, so it wraps only the router's answer for requests no route took.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router

@@ -37,6 +37,14 @@ struct MergeStep: Sendable {
     static func inserted(_ statement: SQL) -> MergeStep { MergeStep(counts: .inserted, statement: statement) }
     static func updated(_ statement: SQL) -> MergeStep { MergeStep(counts: .updated, statement: statement) }
     static func other(_ statement: SQL) -> MergeStep { MergeStep(counts: .none, statement: statement) }
+
+    /// An uncounted data-modifying statement, wrapped to return its row count as every step does.
+    static func other(counting statement: SQL) -> MergeStep {
+        var wrapped: SQL = "WITH u AS ("
+        wrapped.append(statement)
+        wrapped.append(" RETURNING 1) SELECT count(*)::int8 FROM u")
+        return .other(wrapped)
+    }
 }
 
 extension CSVImportSpec {

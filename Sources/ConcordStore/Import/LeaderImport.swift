@@ -1,12 +1,14 @@
 import PQ
 
-/// `key,name,email,area_key,executive,hr,timezone`: leaders matched on their key, else on their email.
+/// `key,name,email,area_key,head,executive,hr,timezone`: leaders matched on their key, else on their email;
+/// `head` makes the leader the head of `area_key` (initiatives of that area require the head's alignment).
 enum LeaderImport: CSVImportSpec {
-    static let columns = ["key", "name", "email", "area_key", "executive", "hr", "timezone"]
+    static let columns = ["key", "name", "email", "area_key", "head", "executive", "hr", "timezone"]
     static let requiredColumns: Set<String> = ["name"]
     static let stagingTable = "import_leaders"
     static let stagingColumns: [(name: String, type: String)] = [
-        ("key", "text"), ("name", "text"), ("email", "text"), ("area_key", "text"), ("is_executive", "bool"),
+        ("key", "text"), ("name", "text"), ("email", "text"), ("area_key", "text"), ("is_head", "bool"),
+        ("is_executive", "bool"),
         ("is_hr", "bool"), ("timezone", "text"),
     ]
     static let resolvedColumns: [(name: String, type: String)] = [("target_id", "uuid"), ("area_id", "uuid")]
@@ -17,6 +19,11 @@ enum LeaderImport: CSVImportSpec {
         let name = row.text("name", required: true)
         let email = row.email("email")
         let area = row.text("area_key")
+        let head = row.flag("head")
+        if head, area == nil, row.raw("area_key") == nil { row.fail("head", "a head needs the area_key it heads") }
+        if head, let area, let first = seen.repeatLine("head", area, line: row.line) {
+            row.fail("head", "\(area) already has its head on line \(first)")
+        }
         let executive = row.flag("executive")
         let hr = row.flag("hr")
         let timezone = row.text("timezone", maxLength: 64)
@@ -25,10 +32,11 @@ enum LeaderImport: CSVImportSpec {
         }
         row.unique("key", key, in: &seen)
         row.unique("email", email, in: &seen, caseInsensitive: true)
-        return [key, name, email, area, executive, hr, timezone]
+        return [key, name, email, area, head, executive, hr, timezone]
     }
 
-    static var resolve: [SQL] {
+    /// Finds stored leaders by key, else by email; run again after the insert, for the new ones.
+    static var resolveLeaders: [SQL] {
         ImportSQL.resolveKey(staging: stagingTable, keyColumn: "key", table: "leaders", targetColumn: "target_id")
             + [
                 """
@@ -38,6 +46,10 @@ enum LeaderImport: CSVImportSpec {
                   AND lower(l.email) = lower(s.email) AND (s.key IS NULL OR l.external_key IS NULL)
                 """
             ]
+    }
+
+    static var resolve: [SQL] {
+        resolveLeaders
             + ImportSQL.resolveKey(
                 staging: stagingTable, keyColumn: "area_key", table: "areas", targetColumn: "area_id")
     }
@@ -69,39 +81,64 @@ enum LeaderImport: CSVImportSpec {
         """,
     ]
 
-    static let merge: [MergeStep] = [
-        .inserted(
-            """
-            WITH ins AS (
-              INSERT INTO leaders (org_id, area_id, name, email, is_executive, is_hr, timezone, external_key)
-              SELECT app.current_org(), s.area_id, s.name, s.email, s.is_executive, s.is_hr, s.timezone, s.key
-              FROM import_leaders AS s WHERE s.target_id IS NULL ORDER BY s.line
-              RETURNING 1
-            )
-            SELECT count(*)::int8 FROM ins
-            """),
-        .updated(
-            """
-            WITH u AS (
-              UPDATE leaders AS l
-              SET area_id = s.area_id, name = s.name, email = s.email, is_executive = s.is_executive,
-                  is_hr = s.is_hr, timezone = s.timezone,
-                  external_key = coalesce(nullif(s.key, l.id::text), l.external_key), version = l.version + 1
-              FROM import_leaders AS s
-              WHERE l.org_id = app.current_org() AND l.id = s.target_id
-                AND (l.area_id, l.name, l.email, l.is_executive, l.is_hr, l.timezone, l.external_key)
-                    IS DISTINCT FROM
-                    (s.area_id, s.name, s.email, s.is_executive, s.is_hr, s.timezone,
-                     coalesce(nullif(s.key, l.id::text), l.external_key))
-              RETURNING 1
-            )
-            SELECT count(*)::int8 FROM u
-            """),
-    ]
+    static let merge: [MergeStep] =
+        [
+            .inserted(
+                """
+                WITH ins AS (
+                  INSERT INTO leaders (org_id, area_id, name, email, is_executive, is_hr, timezone, external_key)
+                  SELECT app.current_org(), s.area_id, s.name, s.email, s.is_executive, s.is_hr, s.timezone, s.key
+                  FROM import_leaders AS s WHERE s.target_id IS NULL ORDER BY s.line
+                  RETURNING 1
+                )
+                SELECT count(*)::int8 FROM ins
+                """)
+        ] + resolveLeaders.map(MergeStep.other(counting:)) + [
+            .updated(
+                """
+                WITH u AS (
+                  UPDATE leaders AS l
+                  SET area_id = s.area_id, name = s.name, email = s.email, is_executive = s.is_executive,
+                      is_hr = s.is_hr, timezone = s.timezone,
+                      external_key = coalesce(nullif(s.key, l.id::text), l.external_key), version = l.version + 1
+                  FROM import_leaders AS s
+                  WHERE l.org_id = app.current_org() AND l.id = s.target_id
+                    AND (l.area_id, l.name, l.email, l.is_executive, l.is_hr, l.timezone, l.external_key)
+                        IS DISTINCT FROM
+                        (s.area_id, s.name, s.email, s.is_executive, s.is_hr, s.timezone,
+                         coalesce(nullif(s.key, l.id::text), l.external_key))
+                  RETURNING 1
+                )
+                SELECT count(*)::int8 FROM u
+                """),
+            .updated(
+                """
+                WITH u AS (
+                  UPDATE areas AS a SET head_leader_id = NULL, version = a.version + 1
+                  FROM import_leaders AS s
+                  WHERE a.org_id = app.current_org() AND NOT s.is_head AND a.head_leader_id = s.target_id
+                    AND NOT EXISTS (SELECT 1 FROM import_leaders AS h WHERE h.is_head AND h.area_id = a.id)
+                  RETURNING 1
+                )
+                SELECT count(*)::int8 FROM u
+                """),
+            .updated(
+                """
+                WITH u AS (
+                  UPDATE areas AS a SET head_leader_id = s.target_id, version = a.version + 1
+                  FROM import_leaders AS s
+                  WHERE a.org_id = app.current_org() AND s.is_head AND a.id = s.area_id
+                    AND a.head_leader_id IS DISTINCT FROM s.target_id
+                  RETURNING 1
+                )
+                SELECT count(*)::int8 FROM u
+                """),
+        ]
 
     static let export: SQL = """
         SELECT CASE WHEN l.external_key IS NULL AND l.email IS NULL THEN l.id::text ELSE l.external_key END,
                l.name, l.email, coalesce(a.external_key, a.id::text),
+               CASE WHEN a.head_leader_id = l.id THEN 'yes' ELSE 'no' END,
                CASE WHEN l.is_executive THEN 'yes' ELSE 'no' END, CASE WHEN l.is_hr THEN 'yes' ELSE 'no' END,
                l.timezone
         FROM leaders AS l
