@@ -37,9 +37,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             bar?.finish()
             await pool.close()
-            print(
-                "\(file): \(outcome.rows) rows: \(outcome.inserted) inserted, \(outcome.updated) updated, "
-                    + "\(outcome.rows - outcome.inserted) already there")
+            print("\(file): \(outcome.rows) rows: \(outcome.inserted) inserted, \(outcome.updated) updated")
         } catch let rejected as ImportRejected {
             bar?.finish()
             await pool.close()

@@ -64,14 +64,14 @@ enum ImportSQL {
             """
             UPDATE \(unescaped: staging) AS s SET \(unescaped: targetColumn) = t.id
             FROM \(unescaped: table) AS t
-            WHERE t.org_id = app.current_org() AND t.external_key = s.\(unescaped: keyColumn)
+            WHERE s.\(unescaped: targetColumn) IS NULL AND t.org_id = app.current_org()
+              AND t.external_key = s.\(unescaped: keyColumn)
             """,
             """
             UPDATE \(unescaped: staging) AS s SET \(unescaped: targetColumn) = t.id
             FROM \(unescaped: table) AS t
             WHERE s.\(unescaped: targetColumn) IS NULL AND t.org_id = app.current_org() AND t.external_key IS NULL
-              AND s.\(unescaped: keyColumn) ~ '^[0-9a-fA-F-]{36}$'
-              AND t.id = s.\(unescaped: keyColumn)::uuid
+              AND t.id = \(unescaped: uuidOrNull("s.\(keyColumn)"))
             """,
         ]
     }
@@ -86,9 +86,15 @@ enum ImportSQL {
                (SELECT l.id FROM leaders AS l WHERE l.org_id = app.current_org() AND l.external_key = \(reference)),
                (SELECT l.id FROM leaders AS l
                 WHERE l.org_id = app.current_org() AND l.external_key IS NULL
-                  AND \(reference) ~ '^[0-9a-fA-F-]{36}$' AND l.id = \(reference)::uuid))
+                  AND l.id = \(uuidOrNull(reference))))
         END
         """
+    }
+
+    /// The text as a uuid when it is one, else NULL; a CASE, so the cast never runs on other text.
+    static func uuidOrNull(_ text: String) -> String {
+        "CASE WHEN \(text) ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' "
+            + "THEN \(text)::uuid END"
     }
 
     /// How exports name a leader: by email, else by key, else by id.

@@ -20,7 +20,7 @@ enum InitiativeImport: CSVImportSpec {
         ("target_id", "uuid"), ("lead_area_id", "uuid"), ("sponsor_id", "uuid"),
         ("is_new", "bool NOT NULL DEFAULT false"),
     ]
-    static let stagingIndexes = ["(key)", "(target_id)"]
+    static let stagingIndexes = ["(key)"]
     static let stages = ["proposed", "initiating", "developing", "implementing", "sustaining", "closed"]
     static let healths = ["on_track", "at_risk", "off_track"]
     static let defaultSupport = "support the initiative"

@@ -12,7 +12,7 @@ enum LeaderImport: CSVImportSpec {
         ("is_hr", "bool"), ("timezone", "text"),
     ]
     static let resolvedColumns: [(name: String, type: String)] = [("target_id", "uuid"), ("area_id", "uuid")]
-    static let stagingIndexes = ["(key)", "(lower(email))", "(area_key)", "(target_id)"]
+    static let stagingIndexes = ["(key)", "(lower(email))", "(area_key)"]
 
     static func stage(_ row: inout RowCheck, seen: inout SeenKeys) -> [any PostgresEncodable] {
         let key = row.text("key")
@@ -115,9 +115,10 @@ enum LeaderImport: CSVImportSpec {
                 """
                 WITH u AS (
                   UPDATE areas AS a SET head_leader_id = NULL, version = a.version + 1
-                  FROM import_leaders AS s
-                  WHERE a.org_id = app.current_org() AND NOT s.is_head AND a.head_leader_id = s.target_id
-                    AND NOT EXISTS (SELECT 1 FROM import_leaders AS h WHERE h.is_head AND h.area_id = a.id)
+                  WHERE a.org_id = app.current_org()
+                    AND a.head_leader_id IN (SELECT s.target_id FROM import_leaders AS s WHERE NOT s.is_head)
+                    AND a.id NOT IN (SELECT h.area_id FROM import_leaders AS h
+                                     WHERE h.is_head AND h.area_id IS NOT NULL)
                   RETURNING 1
                 )
                 SELECT count(*)::int8 FROM u
@@ -125,10 +126,10 @@ enum LeaderImport: CSVImportSpec {
             .updated(
                 """
                 WITH u AS (
-                  UPDATE areas AS a SET head_leader_id = s.target_id, version = a.version + 1
-                  FROM import_leaders AS s
-                  WHERE a.org_id = app.current_org() AND s.is_head AND a.id = s.area_id
-                    AND a.head_leader_id IS DISTINCT FROM s.target_id
+                  UPDATE areas AS a SET head_leader_id = h.target_id, version = a.version + 1
+                  FROM (SELECT s.area_id, s.target_id FROM import_leaders AS s WHERE s.is_head) AS h
+                  WHERE a.org_id = app.current_org() AND a.id = h.area_id
+                    AND a.head_leader_id IS DISTINCT FROM h.target_id
                   RETURNING 1
                 )
                 SELECT count(*)::int8 FROM u

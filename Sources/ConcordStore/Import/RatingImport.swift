@@ -51,6 +51,12 @@ enum RatingImport: CSVImportSpec {
             let minute = match.output[3].substring.flatMap { Int($0) } ?? 0
             let second = match.output[4].substring.flatMap { Int($0) } ?? 0
             guard hour < 24, minute < 60, second < 60 else { return nil }
+            if let offset = match.output[5].substring, offset != "Z" {
+                let digits = offset.dropFirst().filter(\.isNumber)
+                guard let hours = Int(digits.prefix(2)), hours <= 15, Int(digits.dropFirst(2)) ?? 0 < 60 else {
+                    return nil
+                }
+            }
             text = raw
             hasOffset = match.output[5].substring != nil
         }
