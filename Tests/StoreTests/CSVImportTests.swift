@@ -149,6 +149,33 @@ import Testing
         #expect(try await fixture.count("alignment_ratings") == 3)
     }
 
+    @Test func aFileWithFewerColumnsChangesOnlyWhatItNames() async throws {
+        let fixture = try await StoreFixture.make()
+        _ = try await importAll(fixture)
+        let before = try await fixture.store.exportCSV(.leaders, scope: fixture.scope)
+        let renamed = try await fixture.store.importCSV(
+            .leaders, Array("key,name\r\nL1,\"Smith, Ann\"\r\nL2,Robert Jones\r\n".utf8), scope: fixture.scope)
+        #expect(renamed.inserted == 0 && renamed.updated == 1)
+        let after = try await fixture.store.exportCSV(.leaders, scope: fixture.scope)
+        #expect(after == before.replacingOccurrences(of: "Bob Jones", with: "Robert Jones"))
+
+        let initiatives = try await fixture.store.exportCSV(.initiatives, scope: fixture.scope)
+        let retitled = try await fixture.store.importCSV(
+            .initiatives, Array("key,title,lead_area_key,importance\r\nI1,New ERP,it,5\r\nI2,Lean 2,qa,3\r\n".utf8),
+            scope: fixture.scope)
+        #expect(retitled.inserted == 0 && retitled.updated == 1)
+        #expect(
+            try await fixture.store.exportCSV(.initiatives, scope: fixture.scope)
+                == initiatives.replacingOccurrences(of: "I2,Lean,", with: "I2,Lean 2,"))
+
+        let areas = try await fixture.store.exportCSV(.areas, scope: fixture.scope)
+        let named = try await fixture.store.importCSV(.areas, Array("key,name\r\nit,IT\r\n".utf8), scope: fixture.scope)
+        #expect(named.updated == 1)
+        #expect(
+            try await fixture.store.exportCSV(.areas, scope: fixture.scope)
+                == areas.replacingOccurrences(of: "it,\"IT, Infrastructure\",ops", with: "it,IT,ops"))
+    }
+
     @Test func exportsReadBackWithoutAChange() async throws {
         let fixture = try await StoreFixture.make()
         _ = try await importAll(fixture)

@@ -26,6 +26,17 @@ enum AreaImport: CSVImportSpec {
         ImportSQL.resolveKey(staging: stagingTable, keyColumn: "key", table: "areas", targetColumn: "target_id")
     }
 
+    /// Without a parent_key column, stored parents stay.
+    static func keepStored(absent: Set<String>) -> [SQL] {
+        guard absent.contains("parent_key") else { return [] }
+        return [
+            """
+            UPDATE import_areas AS s SET parent_id = a.parent_id
+            FROM areas AS a WHERE a.org_id = app.current_org() AND a.id = s.target_id
+            """
+        ]
+    }
+
     static let referenceChecks: [SQL] = [
         """
         SELECT s.line, 'parent_key', format('no area with key %s in the file or the organisation', s.parent_key)

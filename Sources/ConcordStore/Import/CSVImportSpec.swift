@@ -20,6 +20,9 @@ protocol CSVImportSpec {
     static func stage(_ row: inout RowCheck, seen: inout SeenKeys) -> [any PostgresEncodable]
     /// Statements resolving keys to ids before the checks.
     static var resolve: [SQL] { get }
+    /// Statements that copy the stored values of matched rows into the staging table for the columns the
+    /// file leaves out, so a file with fewer columns changes only what it names.
+    static func keepStored(absent: Set<String>) -> [SQL]
     /// Each yields rows (line int4, column text, message text) for references the database cannot satisfy.
     static var referenceChecks: [SQL] { get }
     /// The merge, in order; each step's rows count as inserted or updated.
@@ -51,6 +54,7 @@ extension CSVImportSpec {
     static var resolvedColumns: [(name: String, type: String)] { [] }
     static var stagingIndexes: [String] { [] }
     static var resolve: [SQL] { [] }
+    static func keepStored(absent _: Set<String>) -> [SQL] { [] }
 }
 
 /// SQL pieces the import specs share.

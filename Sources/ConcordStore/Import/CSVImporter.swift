@@ -10,7 +10,7 @@ extension Store {
         _ kind: ImportKind, _ bytes: [UInt8], scope: TenantScope, progress: ImportProgress? = nil
     ) async throws -> ImportOutcome {
         let spec = kind.spec
-        let (rows, fieldIssues) = try Self.stage(spec, bytes)
+        let (rows, fieldIssues, absent) = try Self.stage(spec, bytes)
         return try await write(scope) { tx in
             try await tx.requireActiveOrganisation()
             let transaction = tx.transaction
@@ -34,7 +34,8 @@ extension Store {
                 loaded += try await transaction.copyIn(copy, rows: slice)
                 progress?(loaded, rows.count)
             }
-            _ = try await transaction.pipeline(["ANALYZE pg_temp.\(unescaped: table)"] + spec.resolve)
+            _ = try await transaction.pipeline(
+                ["ANALYZE pg_temp.\(unescaped: table)"] + spec.resolve + spec.keepStored(absent: absent))
             var issues = fieldIssues
             for result in try await transaction.pipeline(spec.referenceChecks) {
                 for row in result {
@@ -57,9 +58,10 @@ extension Store {
         }
     }
 
-    /// Parses and checks every record; the staged rows (line first) of the good ones and every issue.
+    /// Parses and checks every record: the staged rows (line first), every issue, and the columns the
+    /// header leaves out.
     static func stage(_ spec: any CSVImportSpec.Type, _ bytes: [UInt8]) throws -> (
-        [[any PostgresEncodable]], [ImportIssue]
+        [[any PostgresEncodable]], [ImportIssue], Set<String>
     ) {
         let records: [CSVRecord]
         switch CSVReader.records(bytes) {
@@ -103,7 +105,7 @@ extension Store {
             rows.append([Int32(record.line)] + spec.stage(&check, seen: &seen))
             issues += check.issues
         }
-        return (rows, issues)
+        return (rows, issues, Set(spec.columns).subtracting(names.compactMap { $0 }))
     }
 
     /// Column names by position (nil for unnamed trailing columns), or the header's issues.

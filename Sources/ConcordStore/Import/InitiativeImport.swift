@@ -90,6 +90,34 @@ enum InitiativeImport: CSVImportSpec {
                 staging: "import_supporting", keyColumn: "area_key", table: "areas", targetColumn: "area_id")
     }
 
+    /// Columns the file leaves out keep their stored values; without supporting_areas, the stored ones stay.
+    static func keepStored(absent: Set<String>) -> [SQL] {
+        let kept = [
+            ("sponsor", "sponsor_id = i.sponsor_leader_id"), ("start_date", "start_date = i.start_date"),
+            ("target_date", "target_date = i.target_date"), ("description", "description = i.description"),
+        ].filter { absent.contains($0.0) }.map(\.1)
+        var statements: [SQL] = []
+        if !kept.isEmpty {
+            statements.append(
+                """
+                UPDATE import_initiatives AS s SET \(unescaped: kept.joined(separator: ", "))
+                FROM initiatives AS i WHERE i.org_id = app.current_org() AND i.id = s.target_id
+                """)
+        }
+        if absent.contains("supporting_areas") {
+            statements.append(
+                """
+                INSERT INTO import_supporting (line, target_id, area_key, support, area_id)
+                SELECT s.line, s.target_id, coalesce(a.external_key, a.id::text), isa.support, isa.area_id
+                FROM import_initiatives AS s
+                JOIN initiative_supporting_areas AS isa
+                  ON isa.org_id = app.current_org() AND isa.initiative_id = s.target_id
+                JOIN areas AS a ON a.org_id = isa.org_id AND a.id = isa.area_id
+                """)
+        }
+        return statements
+    }
+
     static let referenceChecks: [SQL] = [
         """
         SELECT s.line, 'lead_area_key', format('no area with key %s', s.lead_area_key)

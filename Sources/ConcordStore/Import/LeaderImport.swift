@@ -19,9 +19,12 @@ enum LeaderImport: CSVImportSpec {
         let name = row.text("name", required: true)
         let email = row.email("email")
         let area = row.text("area_key")
-        let head = row.flag("head")
-        if head, area == nil, row.raw("area_key") == nil { row.fail("head", "a head needs the area_key it heads") }
-        if head, let area, let first = seen.repeatLine("head", area, line: row.line) {
+        // Without a head column no area's head changes (NULL); an empty cell under it means "not a head".
+        let head: Bool? = row.values["head"] == nil ? nil : row.flag("head")
+        if head == true, area == nil, row.raw("area_key") == nil {
+            row.fail("head", "a head needs the area_key it heads")
+        }
+        if head == true, let area, let first = seen.repeatLine("head", area, line: row.line) {
             row.fail("head", "\(area) already has its head on line \(first)")
         }
         let executive = row.flag("executive")
@@ -52,6 +55,21 @@ enum LeaderImport: CSVImportSpec {
         resolveLeaders
             + ImportSQL.resolveKey(
                 staging: stagingTable, keyColumn: "area_key", table: "areas", targetColumn: "area_id")
+    }
+
+    static func keepStored(absent: Set<String>) -> [SQL] {
+        let kept = [
+            ("email", "email = l.email"), ("area_key", "area_id = l.area_id"),
+            ("executive", "is_executive = l.is_executive"), ("hr", "is_hr = l.is_hr"),
+            ("timezone", "timezone = l.timezone"),
+        ].filter { absent.contains($0.0) }.map(\.1)
+        guard !kept.isEmpty else { return [] }
+        return [
+            """
+            UPDATE import_leaders AS s SET \(unescaped: kept.joined(separator: ", "))
+            FROM leaders AS l WHERE l.org_id = app.current_org() AND l.id = s.target_id
+            """
+        ]
     }
 
     static let referenceChecks: [SQL] = [
