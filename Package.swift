@@ -41,10 +41,12 @@ let package = Package(
         .target(name: "ConcordDomain"),
         // Goal trees and alignment drawn as SVG text: layout and XML only, no I/O.
         .target(name: "ConcordPictures", dependencies: ["ConcordDomain"]),
+        // RFC 4180 CSV as spreadsheets write it, with the line each record starts on.
+        .target(name: "CSVFormat"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
         .target(
             name: "ConcordStore",
-            dependencies: ["PQ", "ConcordDomain", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PQ", "ConcordDomain", "CSVFormat", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Settings from the environment, secret files and a config file, refused with the variable's name when bad.
         .target(
@@ -133,7 +135,7 @@ let package = Package(
         .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
         .testTarget(name: "PictureTests", dependencies: ["ConcordPictures", "ConcordDomain"]),
-        .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "ConcordTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "CSVFormat", "ConcordTestSupport"]),
         .testTarget(name: "QueueTests", dependencies: ["ConcordQueue", "ConcordTestSupport", "ConcordLogging"]),
         .testTarget(
             name: "APITests",

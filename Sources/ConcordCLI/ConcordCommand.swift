@@ -7,9 +7,8 @@ public struct ConcordCommand: AsyncParsableCommand {
         commandName: "concord",
         abstract: "Concord: leadership alignment for change initiatives.",
         subcommands: [
-            DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, JobsCommand.self, RoiCommand.self,
-            BICommand.self,
-            NudgesCommand.self,
+            DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, ImportCommand.self,
+            ExportCommand.self, JobsCommand.self, RoiCommand.self, BICommand.self, NudgesCommand.self,
         ]
     )
 

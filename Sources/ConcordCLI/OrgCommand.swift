@@ -8,29 +8,79 @@ struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "Provision client organisations.",
-        subcommands: [Create.self]
+        subcommands: [Create.self, Archive.self]
     )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an organisation and its first admin key (shown once).")
+            abstract:
+                "Create an organisation with its nudge defaults and first admin key (shown once), in one transaction.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Display name") var name: String
         @Option(help: "URL-safe handle, unique: lowercase letters, digits and dashes") var slug: String
         @Option(help: "IANA timezone, e.g. Europe/Berlin") var timezone: String = "UTC"
+        @Option(help: "ISO weekdays nudges may go out on, 1 = Monday .. 7 = Sunday") var workingDays: String =
+            "1,2,3,4,5"
+        @Option(help: "No nudges in this local window, HH:MM-HH:MM, or 'none'") var quietHours: String = "18:00-08:00"
+        @Option(help: "At most this many nudges per leader per week; the rest go into one digest")
+        var weeklyCap: Int = 5
+        @Option(help: "Default revisit window of initiatives, days") var revisitCadenceDays: Int = 30
+        @Option(help: "Days without activity after which an initiative counts as quiet") var quietAfterDays: Int = 14
+
+        func run() async throws {
+            let settings = OrganisationSettings(
+                timezone: timezone, workingDays: try OrgOptions.workingDays(workingDays),
+                quietHours: try OrgOptions.quietHours(quietHours), nudgeWeeklyCap: weeklyCap,
+                revisitCadenceDays: revisitCadenceDays, quietAfterDays: quietAfterDays)
+            let pool = ConnectionPool(PoolConfiguration(conninfo: try database.resolved(), maxConnections: 1))
+            let provisioned = try await CLIErrors.report {
+                try await Provisioning(pool: pool).provisionOrganisation(name: name, slug: slug, settings: settings)
+            }
+            print("organisation \(provisioned.organisation.id) (\(provisioned.organisation.slug))")
+            print("admin key \(provisioned.keyID)")
+            print("admin key secret (shown once): \(provisioned.secret.value)")
+            await pool.close()
+        }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Archive an organisation: its keys, grants, BI access and nudges stop; the audit log keeps it.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The organisation's id or slug") var organisation: String
 
         func run() async throws {
             let pool = ConnectionPool(PoolConfiguration(conninfo: try database.resolved(), maxConnections: 1))
-            let provisioning = Provisioning(pool: pool)
-            let org = try await CLIErrors.report {
-                try await provisioning.createOrganisation(name: name, slug: slug, timezone: timezone)
+            let archived = try await CLIErrors.report {
+                try await Provisioning(pool: pool).archiveOrganisation(organisation)
             }
-            let principal = try await provisioning.createPrincipal(name: "\(slug) admin", orgID: org)
-            let key = try await provisioning.createKey(principalID: principal, scopes: [.admin])
-            print("organisation \(org)")
-            print("admin key (shown once): \(key.secret.value)")
             await pool.close()
+            guard let archived, let at = archived.archivedAt else {
+                print("no organisation \(organisation)")
+                throw ExitCode(1)
+            }
+            print("archived \(archived.id) (\(archived.slug)) at \(at.ISO8601Format())")
         }
+    }
+}
+
+/// Parses the organisation options the operator types.
+enum OrgOptions {
+    static func workingDays(_ text: String) throws -> [Int] {
+        let days = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !days.isEmpty, days.allSatisfy({ $0.map { (1...7).contains($0) } ?? false }) else {
+            throw ValidationError("--working-days '\(text)': give ISO weekdays 1-7 separated by commas, e.g. 1,2,3,4,5")
+        }
+        return days.compactMap { $0 }
+    }
+
+    static func quietHours(_ text: String) throws -> QuietHoursWindow? {
+        if text.lowercased() == "none" { return nil }
+        let parts = text.split(separator: "-").map { LocalTime(String($0).trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let start = parts[0], let end = parts[1], start != end else {
+            throw ValidationError("--quiet-hours '\(text)': give HH:MM-HH:MM (e.g. 18:00-08:00) or none")
+        }
+        return QuietHoursWindow(start: start, end: end)
     }
 }
 

@@ -9,11 +9,14 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         public var field: String
         public var rule: String
         public var message: String
+        /// The line of an uploaded file (CSV imports); absent otherwise.
+        public var line: Int?
 
-        public init(field: String, rule: String, message: String) {
+        public init(field: String, rule: String, message: String, line: Int? = nil) {
             self.field = field
             self.rule = rule
             self.message = message
+            self.line = line
         }
     }
 

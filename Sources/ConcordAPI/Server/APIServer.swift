@@ -76,6 +76,8 @@ public enum APIServer {
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         PictureRoutes(dependencies: dependencies).register(on: v1)
         ProgrammeRoutes(dependencies: dependencies).register(on: v1)
+        CSVRoutes(dependencies: dependencies).register(on: v1)
+        PortfolioRoutes(dependencies: dependencies).register(on: v1)
         // Last, so it wraps only the router's answer for requests no route took.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
