@@ -26,21 +26,56 @@ struct OrgCommand: AsyncParsableCommand {
         var weeklyCap: Int = 5
         @Option(help: "Default revisit window of initiatives, days") var revisitCadenceDays: Int = 30
         @Option(help: "Days without activity after which an initiative counts as quiet") var quietAfterDays: Int = 14
+        @Option(help: "Also create this BI login for the organisation, in the same transaction") var biRole: String?
+        @Option(help: "A file whose first line is the BI login's password (default: generate one)")
+        var biPasswordFile: String?
 
         func run() async throws {
+            var biLogin: BIRoleName?
+            if let biRole { biLogin = try await BIErrors.report { try BIRoleName(biRole) } }
+            let biPassword = try biPasswordFile.map(BICommand.Grant.readPassword)
             let settings = OrganisationSettings(
                 timezone: timezone, workingDays: try OrgOptions.workingDays(workingDays),
                 quietHours: try OrgOptions.quietHours(quietHours), nudgeWeeklyCap: weeklyCap,
                 revisitCadenceDays: revisitCadenceDays, quietAfterDays: quietAfterDays)
             let pool = ConnectionPool(PoolConfiguration(conninfo: try database.resolved(), maxConnections: 1))
-            let provisioned = try await CLIErrors.report {
-                try await Provisioning(pool: pool).provisionOrganisation(name: name, slug: slug, settings: settings)
+            var prepared: BIPreparedPassword?
+            if let biLogin {
+                prepared = try await BIAccess(pool: pool).prepare(
+                    role: biLogin, password: biPassword.map { .given($0) } ?? .generatedForNewLogin)
+            }
+            let limits = try BILoginLimits()
+            let (login, password) = (biLogin, prepared)
+            let granted = GrantBox()
+            let grantBI: @Sendable (Transaction, UUID) async throws -> Void = { transaction, orgID in
+                guard let login, let password else { return }
+                await granted.keep(
+                    try await BIAccess.grant(
+                        role: login, organisations: .listed([orgID]), password: password, limits: limits,
+                        in: transaction))
+            }
+            let provisioning = Provisioning(pool: pool)
+            let provisioned = try await BIErrors.report {
+                try await CLIErrors.report {
+                    try await provisioning.provisionOrganisation(
+                        name: name, slug: slug, settings: settings, alsoWithin: grantBI)
+                }
             }
             print("organisation \(provisioned.organisation.id) (\(provisioned.organisation.slug))")
             print("admin key \(provisioned.keyID)")
             print("admin key secret (shown once): \(provisioned.secret.value)")
+            if let biLogin, let grant = await granted.grant {
+                print("\(grant.created ? "created" : "updated") BI login \(biLogin)")
+                if let generated = grant.generatedPassword { print("BI password (shown once): \(generated)") }
+            }
             await pool.close()
         }
+    }
+
+    /// Carries the BI grant out of the provisioning transaction's closure.
+    actor GrantBox {
+        var grant: BIGrant?
+        func keep(_ grant: BIGrant) { self.grant = grant }
     }
 
     struct Archive: AsyncParsableCommand {

@@ -147,7 +147,15 @@ import Testing
             var errors: [String: String?]
         }
         let report = try JSONDecoder().decode(Report.self, from: Data(output.utf8))
-        #expect(report.views == (try await fixture.catalogViews()), "every bi view, with its columns and types")
+        let catalog = try await fixture.catalogViews()
+        let differing = Set(report.views.keys).union(catalog.keys).filter { report.views[$0] != catalog[$0] }
+        #expect(
+            report.views == catalog,
+            """
+            every bi view, with its columns and types; Python saw, catalog has: \(differing.sorted().map {
+                "\($0): \(report.views[$0] ?? []) / \(catalog[$0] ?? [])"
+            })
+            """)
         #expect(report.organisations == [BIFixture.orgB.uuidString.lowercased()])
         #expect(report.errors["write_view"] ?? nil != nil, "the login cannot write through a view")
         #expect(report.errors["write_base_table"] == "42501", "the login cannot write the tables")

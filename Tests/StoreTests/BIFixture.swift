@@ -47,7 +47,9 @@ struct BIFixture {
         let rows = try await database.pool(maxConnections: 1).withConnection { connection in
             try await connection.query(
                 """
-                SELECT c.relname::text, a.attname::text, upper(format_type(a.atttypid, a.atttypmod))
+                SELECT c.relname::text, a.attname::text,
+                       -- SQLAlchemy writes NUMERIC(5, 2) where the catalog has numeric(5,2)
+                       replace(upper(format_type(a.atttypid, a.atttypmod)), ',', ', ')
                 FROM pg_class AS c
                 JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                 WHERE c.relnamespace = 'bi'::regnamespace AND c.relkind = 'v'

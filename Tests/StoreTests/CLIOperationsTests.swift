@@ -76,6 +76,35 @@ import Testing
         await pool.close()
     }
 
+    @Test func orgCreateCanMakeItsBILoginInTheSameTransaction() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.concord), "build concord first")
+        let database = try await TestDatabase.shared.create()
+        // Roles belong to the whole cluster, which every test shares: names unique to this run.
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let login = "bi_orgcreate_\(suffix)"
+        let created = try run(["org", "create", "--name", "Beta", "--slug", "beta", "--bi-role", login], database)
+        #expect(created.status == 0, "\(created.output)")
+        #expect(created.output.contains("created BI login \(login)"), "\(created.output)")
+        #expect(created.output.contains("BI password (shown once): "), "\(created.output)")
+        let granted = try await value(
+            """
+            SELECT string_agg(o.slug, ',') FROM auth.bi_role_grants AS g JOIN organisations AS o USING (org_id)
+            WHERE g.role_name = \(login)::name
+            """, database)
+        #expect(granted == "beta", "the login reads the new organisation only")
+        #expect(
+            try await value("SELECT pg_has_role(\(login)::name, 'concord_bi', 'MEMBER')::text", database) == "true")
+
+        // A role of that name that is not a BI login is left alone, and so no organisation is made either.
+        let foreign = "not_bi_\(suffix)"
+        let owner = try await Connection.connect(database.conninfo)
+        try await owner.execute("CREATE ROLE \(unescaped: foreign)")  // a name made of hex digits above
+        await owner.close()
+        let refused = try run(["org", "create", "--name", "Gamma", "--slug", "gamma", "--bi-role", foreign], database)
+        #expect(refused.status != 0 && refused.output.contains("is not a BI login"), "\(refused.output)")
+        #expect(try await value("SELECT count(*)::text FROM organisations WHERE slug = 'gamma'", database) == "0")
+    }
+
     @Test func importReportsEveryLineAndExportReadsBack() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.concord), "build concord first")
         let database = try await TestDatabase.shared.create()

@@ -13,7 +13,8 @@ extension Provisioning {
     /// The organisation, its settings, an admin principal and its first key, all in one transaction: a
     /// failure anywhere leaves nothing behind (no organisation without a way in).
     public func provisionOrganisation(
-        name: String, slug: String, settings: OrganisationSettings, actor: String = "cli"
+        name: String, slug: String, settings: OrganisationSettings, actor: String = "cli",
+        alsoWithin: (@Sendable (Transaction, UUID) async throws -> Void)? = nil
     ) async throws -> ProvisionedOrganisation {
         let orgID = UUID()
         let secret = APIKeySecret.generate()
@@ -41,6 +42,8 @@ extension Provisioning {
                     RETURNING id
                     """,
                 ])
+                // Whatever else the organisation starts with (its BI login) commits or fails with it.
+                try await alsoWithin?(transaction, orgID)
                 return ProvisionedOrganisation(
                     organisation: try Organisation(row: results[0][0]),
                     keyID: try results[1][0].decode(0, as: UUID.self), secret: secret)

@@ -34,6 +34,13 @@ public enum BIPasswordChoice: Sendable, Equatable {
     case generatedForNewLogin
 }
 
+/// A grant's password, encrypted for the server (`BIAccess.prepare`).
+public struct BIPreparedPassword: Sendable {
+    public let choice: BIPasswordChoice
+    let plain: String
+    let verifier: String
+}
+
 /// What a grant did.
 public struct BIGrant: Sendable, Equatable {
     public var created: Bool
@@ -60,59 +67,75 @@ public struct BIAccess: Sendable {
     public func grant(
         role: BIRoleName, organisations: BIOrganisations, password: BIPasswordChoice, limits: BILoginLimits
     ) async throws -> BIGrant {
-        if case .listed(let ids) = organisations, ids.isEmpty { throw BIAccessError.noOrganisations }
+        let prepared = try await prepare(role: role, password: password)
+        return try await pool.withTransaction(TransactionOptions(settings: [("app.actor", "cli")])) { transaction in
+            try await Self.grant(
+                role: role, organisations: organisations, password: prepared, limits: limits, in: transaction)
+        }
+    }
+
+    /// The password encrypted before any transaction: libpq asks the server which algorithm to use.
+    public func prepare(role: BIRoleName, password: BIPasswordChoice) async throws -> BIPreparedPassword {
         let plain: String
         switch password {
         case .given(let text): plain = text
         case .generatedForNewLogin: plain = BIPassword.generate()
         }
-        // Encrypted before the transaction: libpq asks the server which algorithm to use.
         let verifier = try await pool.withConnection { try await $0.encryptPassword(plain, role: role.value) }
-        return try await pool.withTransaction(TransactionOptions(settings: [("app.actor", "cli")])) { transaction in
-            let existing = try await Self.existingLogin(role, transaction)
-            if existing == .other { throw BIAccessError.notABILogin(role.value) }
-            let orgIDs = try await Self.resolve(organisations, transaction)
-            if existing == .none {
-                try await Self.ddl(
-                    transaction,
-                    """
-                    SELECT format('CREATE ROLE %I LOGIN PASSWORD %L CONNECTION LIMIT %s NOSUPERUSER NOCREATEDB'
-                                  ' NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT IN ROLE concord_bi',
-                                  \(role.value)::text, \(verifier)::text, \(limits.connectionLimit)::integer)
-                    """)
-            } else {
-                if case .given = password {
-                    try await Self.ddl(
-                        transaction,
-                        "SELECT format('ALTER ROLE %I PASSWORD %L', \(role.value)::text, \(verifier)::text)")
-                }
-                try await Self.ddl(
-                    transaction,
-                    "SELECT format('ALTER ROLE %I CONNECTION LIMIT %s', \(role.value)::text, \(limits.connectionLimit)::integer)"
-                )
-            }
-            // Settings of the role apply to every session it opens: the timeout caps a runaway BI
-            // query, read-only is a second wall behind the privileges, and search_path = bi makes
-            // BI tools list the views without a schema filter.
-            let settings: [(String, String)] = [
-                ("statement_timeout", "\(limits.statementTimeoutSeconds)s"),
-                ("default_transaction_read_only", "on"),
-                ("search_path", "bi"),
-            ]
-            for (name, value) in settings {
-                try await Self.ddl(
-                    transaction,
-                    "SELECT format('ALTER ROLE %I SET %s = %L', \(role.value)::text, \(name)::text, \(value)::text)")
-            }
-            try await transaction.execute(
+        return BIPreparedPassword(choice: password, plain: plain, verifier: verifier)
+    }
+
+    /// The grant inside the caller's transaction, so that `concord org create` makes an organisation and
+    /// its BI login together or not at all.
+    public static func grant(
+        role: BIRoleName, organisations: BIOrganisations, password: BIPreparedPassword, limits: BILoginLimits,
+        in transaction: Transaction
+    ) async throws -> BIGrant {
+        if case .listed(let ids) = organisations, ids.isEmpty { throw BIAccessError.noOrganisations }
+        let verifier = password.verifier
+        let existing = try await Self.existingLogin(role, transaction)
+        if existing == .other { throw BIAccessError.notABILogin(role.value) }
+        let orgIDs = try await Self.resolve(organisations, transaction)
+        if existing == .none {
+            try await Self.ddl(
+                transaction,
                 """
-                INSERT INTO auth.bi_role_grants (role_name, org_id)
-                SELECT \(role.value)::name, g FROM unnest((\(orgIDs.map(\.uuidString))::text[])::uuid[]) AS g
-                ON CONFLICT DO NOTHING
+                SELECT format('CREATE ROLE %I LOGIN PASSWORD %L CONNECTION LIMIT %s NOSUPERUSER NOCREATEDB'
+                              ' NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT IN ROLE concord_bi',
+                              \(role.value)::text, \(verifier)::text, \(limits.connectionLimit)::integer)
                 """)
-            let generated = existing == .none && password == .generatedForNewLogin ? plain : nil
-            return BIGrant(created: existing == .none, organisations: orgIDs, generatedPassword: generated)
+        } else {
+            if case .given = password.choice {
+                try await Self.ddl(
+                    transaction,
+                    "SELECT format('ALTER ROLE %I PASSWORD %L', \(role.value)::text, \(verifier)::text)")
+            }
+            try await Self.ddl(
+                transaction,
+                "SELECT format('ALTER ROLE %I CONNECTION LIMIT %s', \(role.value)::text, \(limits.connectionLimit)::integer)"
+            )
         }
+        // Settings of the role apply to every session it opens: the timeout caps a runaway BI
+        // query, read-only is a second wall behind the privileges, and search_path = bi makes
+        // BI tools list the views without a schema filter.
+        let settings: [(String, String)] = [
+            ("statement_timeout", "\(limits.statementTimeoutSeconds)s"),
+            ("default_transaction_read_only", "on"),
+            ("search_path", "bi"),
+        ]
+        for (name, value) in settings {
+            try await Self.ddl(
+                transaction,
+                "SELECT format('ALTER ROLE %I SET %s = %L', \(role.value)::text, \(name)::text, \(value)::text)")
+        }
+        try await transaction.execute(
+            """
+            INSERT INTO auth.bi_role_grants (role_name, org_id)
+            SELECT \(role.value)::name, g FROM unnest((\(orgIDs.map(\.uuidString))::text[])::uuid[]) AS g
+            ON CONFLICT DO NOTHING
+            """)
+        let generated = existing == .none && password.choice == .generatedForNewLogin ? password.plain : nil
+        return BIGrant(created: existing == .none, organisations: orgIDs, generatedPassword: generated)
     }
 
     /// Takes organisations away from a BI login (all of them when `organisations` is empty) and drops the
