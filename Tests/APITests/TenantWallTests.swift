@@ -97,9 +97,12 @@ import Testing
                         route.method, path("\(route.path)", org: orgB, a: a), key: key, json: json,
                         headers: [.ifMatch: "\"1\""])
                     let last = "\(route.path)".split(separator: "/").last.map(String.init) ?? ""
-                    let topLevel = ["areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi"]
-                        .contains(
-                            last)
+                    let topLevel = [
+                        "areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi",
+                        "webhook-endpoints",
+                    ]
+                    .contains(
+                        last)
                     if route.method == .get && topLevel {
                         let items = crossed.json["items"] as? [[String: Any]] ?? []
                         let ids = Set(a.ids.values.map { $0.lowercased() })

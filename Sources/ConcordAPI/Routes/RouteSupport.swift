@@ -45,6 +45,7 @@ enum RouteSupport {
     static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         guard body.readableBytes > 0 else { throw Problem.badRequest("a JSON body is required") }
         let data = Data(buffer: body)
+        try JSONBodyScreen.check(data)
         try refuseNUL(in: data)
         return try JSONCoding.decoder.decode(T.self, from: data)
     }
