@@ -40,6 +40,13 @@ struct APIFixture {
             logger: logger)
     }
 
+    /// Gives the connections back: pools live until closed, and the test cluster's slots are shared by every
+    /// test of the run.
+    func close() async {
+        await apiPool.close()
+        await ownerPool.close()
+    }
+
     /// An organisation created directly by the owner (the CLI's path).
     func createOrganisation(_ name: String) async throws -> UUID {
         let id = UUID()

@@ -12,6 +12,7 @@ import Testing
 @Suite struct FailedAuthLimitTests {
     @Test func repeatedFailuresFromOneAddressAreLimited() async throws {
         let fixture = try await APIFixture.make()
+        defer { Task { await fixture.close() } }
         let org = try await fixture.createOrganisation("Acme")
         let good = try await fixture.key(for: org).secret
         let revoked = try await fixture.key(for: org)

@@ -19,6 +19,7 @@ import Testing
 
     @Test func namedHostileBodiesGetA4xxProblem() async throws {
         let fixture = try await APIFixture.make()
+        defer { Task { await fixture.close() } }
         let org = try await fixture.createOrganisation("Acme")
         let key = try await fixture.key(for: org).secret
         try await fixture.application().test(.live) { client in
@@ -58,6 +59,17 @@ import Testing
             cases.append(("a duplicate key, escaped", areas, Array(#"{"name":"IT","n\u0061me":"HR"}"#.utf8), 400))
             cases.append(
                 ("a nested duplicate key", ratings, Array(#"{\#(rating),"priority":2,"priority":5}"#.utf8), 400))
+            cases.append(("an unknown field", areas, Array(#"{"name":"IT","nmae":"HR"}"#.utf8), 422))
+            cases.append(
+                (
+                    "an unknown nested field", targets[6].path,
+                    Array(#"{"node":{"kind":"goal","title":"G","colour":"red"},"parent_ids":[]}"#.utf8), 422
+                ))
+            cases.append(
+                (
+                    "an unknown field in a list", targets[7].path,
+                    Array(#"{"ratings":[{\#(rating),"priority":2,"prio":3}]}"#.utf8), 422
+                ))
             cases.append(("truncated", areas, Array(#"{"name":"I"#.utf8), 400))
             cases.append(("NaN", ratings, Array(#"{\#(rating),"priority":NaN}"#.utf8), 400))
             for hostile in cases {
@@ -66,6 +78,17 @@ import Testing
                 #expect(response.status.code == hostile.status, "\(hostile.name): \(response.text.prefix(300))")
                 Self.expectProblem(response, hostile.name)
             }
+
+            // An unknown field is named, in a create, in a list and in a merge patch.
+            let typo = try await client.send(.post, areas, key: key, json: #"{"name":"IT","parent":null}"#)
+            #expect(MalformedInputTests.fields(typo) == ["parent"], "\(typo.text)")
+            let listed = try await client.send(
+                .post, targets[7].path, key: key, json: #"{"ratings":[{\#(rating),"priority":2,"prio":3}]}"#)
+            #expect(MalformedInputTests.fields(listed) == ["ratings.[].prio"], "\(listed.text)")
+            let patch = try await client.send(
+                .patch, targets[4].path, key: key, json: #"{"naem":"Ops"}"#, headers: [.ifMatch: "\"1\""])
+            #expect(patch.status == .unprocessableContent, "\(patch.text)")
+            #expect(MalformedInputTests.fields(patch) == ["naem"], "\(patch.text)")
 
             // Beyond the body limit: 413, whether the body is JSON or not.
             let limit = 1_048_576
@@ -88,6 +111,7 @@ import Testing
             ProcessInfo.processInfo.environment["CONCORD_FUZZ_SEED"].flatMap(UInt64.init)
             ?? UInt64.random(in: 0...UInt64.max)
         let fixture = try await APIFixture.make()
+        defer { Task { await fixture.close() } }
         let org = try await fixture.createOrganisation("Acme")
         let key = try await fixture.key(for: org).secret
         try await fixture.application().test(.live) { client in

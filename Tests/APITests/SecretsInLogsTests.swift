@@ -15,6 +15,7 @@ import Testing
     @Test(arguments: [LogSettings.Format.json, .text])
     func secretsStayOutOfLogsAndErrors(_ format: LogSettings.Format) async throws {
         let fixture = try await APIFixture.make()
+        defer { Task { await fixture.close() } }
         let seed = try await PageSeed.make(fixture)
         let revoked = try await fixture.key(for: seed.org)
         #expect(try await fixture.provisioning.revokeKey(id: revoked.id))

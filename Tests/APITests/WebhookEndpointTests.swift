@@ -11,6 +11,7 @@ import Testing
 @Suite struct WebhookEndpointTests {
     @Test func internalAddressesAreRefusedUnlessAllowed() async throws {
         let fixture = try await APIFixture.make()
+        defer { Task { await fixture.close() } }
         let org = try await fixture.createOrganisation("Acme")
         let key = try await fixture.key(for: org).secret
         let base = "/v1/orgs/\(org)/webhook-endpoints"

@@ -15,6 +15,7 @@ import Testing
 
     @Test func aLoopbackWebhookIsRefusedWithoutTheAllowList() async throws {
         let f = try await NudgeFixture.make()
+        defer { Task { await f.close() } }
         let receiver = try TestHTTPReceiver(statuses: [200])
         defer { receiver.stop() }
         _ = try await delivery.endpoint(f, url: receiver.url, secrets: ["s"])
@@ -32,6 +33,7 @@ import Testing
 
     @Test func anAllowedNameIsCalledAtTheAddressChecked() async throws {
         let f = try await NudgeFixture.make()
+        defer { Task { await f.close() } }
         let receiver = try TestHTTPReceiver(statuses: [200])
         defer { receiver.stop() }
         _ = try await delivery.endpoint(
@@ -48,6 +50,7 @@ import Testing
     @Test(arguments: [LogSettings.Format.json, .text])
     func failedDeliveriesLogNoSecret(_ format: LogSettings.Format) async throws {
         let f = try await NudgeFixture.make()
+        defer { Task { await f.close() } }
         let receiver = try TestHTTPReceiver(statuses: [500, 500, 500, 500, 500, 500])
         defer { receiver.stop() }
         let secrets = ["whsec_" + String(repeating: "5", count: 64), "whsec_" + String(repeating: "6", count: 64)]

@@ -15,6 +15,6 @@ enum MergePatch {
         for (key, value) in changes {
             if value is NSNull { merged.removeValue(forKey: key) } else { merged[key] = value }
         }
-        return try JSONCoding.decoder.decode(Fields.self, from: JSONSerialization.data(withJSONObject: merged))
+        return try StrictDecoding.decode(Fields.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 }

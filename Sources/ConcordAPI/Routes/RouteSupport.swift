@@ -47,7 +47,7 @@ enum RouteSupport {
         let data = Data(buffer: body)
         try JSONBodyScreen.check(data)
         try refuseNUL(in: data)
-        return try JSONCoding.decoder.decode(T.self, from: data)
+        return try StrictDecoding.decode(T.self, from: data)
     }
 
     /// PostgreSQL text cannot hold U+0000, so a string carrying one is refused as invalid input, naming it.
