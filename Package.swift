@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "Migrations", dependencies: ["PQ"]),
         // Domain rules and math: no SQL, no HTTP, no I/O.
         .target(name: "ConcordDomain"),
+        // Where a tenant's webhook may lead: resolve its host and hold it to the operator's allow-list.
+        .target(name: "WebhookGuard", dependencies: ["ConcordDomain", "ConcordSettings"]),
         // Goal trees and alignment drawn as SVG text: layout and XML only, no I/O.
         .target(name: "ConcordPictures", dependencies: ["ConcordDomain"]),
         // RFC 4180 CSV as spreadsheets write it, with the line each record starts on.
@@ -71,6 +73,7 @@ let package = Package(
             name: "ConcordAPI",
             dependencies: [
                 "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings", "ConcordPictures",
+                "WebhookGuard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -88,7 +91,7 @@ let package = Package(
         .target(
             name: "ConcordWorker",
             dependencies: [
-                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings",
+                "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings", "WebhookGuard",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -149,7 +152,8 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "ConcordWorker", "ConcordTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "ConcordWorker", "ConcordTestSupport", "ConcordLogging",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "SettingsTests", dependencies: ["ConcordSettings"]),

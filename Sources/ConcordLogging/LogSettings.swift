@@ -31,7 +31,7 @@ public struct LogSettings: Sendable {
         var handler: any LogHandler =
             switch format {
             case .json: JSONLogHandler(label: label, metadataProvider: metadataProvider, sink: sink)
-            case .text: StreamLogHandler.standardError(label: label, metadataProvider: metadataProvider)
+            case .text: TextLogHandler(label: label, metadataProvider: metadataProvider, sink: sink)
             }
         handler.logLevel = level
         return handler

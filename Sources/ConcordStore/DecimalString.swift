@@ -19,7 +19,14 @@ public struct DecimalString: Sendable, Hashable, Codable {
             }
             wrappedValue = value
         } else {
-            wrappedValue = try container.decode(Decimal.self)
+            let value = try container.decode(Decimal.self)
+            // The same bounds as the string form: a number like 1e400 must not arrive as NaN or a huge value
+            // (PostgreSQL's numeric would take NaN, and NaN passes every `>= 0` check there).
+            guard value.isFinite, abs(value) < Self.limit else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "a decimal number must have at most 30 digits before the point")
+            }
+            wrappedValue = value
         }
     }
 
@@ -27,6 +34,8 @@ public struct DecimalString: Sendable, Hashable, Codable {
         var container = encoder.singleValueContainer()
         try container.encode(Self.format(wrappedValue))
     }
+
+    static let limit = Decimal(sign: .plus, exponent: 30, significand: 1)
 
     /// Plain decimal notation only: an optional minus, digits, an optional fraction.
     static func parse(_ text: String) -> Decimal? {

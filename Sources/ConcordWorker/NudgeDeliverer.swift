@@ -45,12 +45,11 @@ public struct NudgeDeliverer: Sendable {
     let logger: Logger
 
     public init(
-        store: Store, configuration: NudgeDeliveryConfiguration, http: HTTPClient = .shared,
-        logger: Logger = Logger(label: "concord.nudges")
+        store: Store, configuration: NudgeDeliveryConfiguration, logger: Logger = Logger(label: "concord.nudges")
     ) {
         self.store = store
         self.configuration = configuration
-        self.transport = NudgeTransport(http: http, configuration: configuration)
+        self.transport = NudgeTransport(configuration: configuration)
         self.logger = logger
     }
 

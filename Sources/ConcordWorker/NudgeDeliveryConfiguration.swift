@@ -18,13 +18,16 @@ public struct NudgeDeliveryConfiguration: Sendable {
     /// ...until this many runs failed; then it is `failed`.
     public var maxDeliveryRuns: Int
     public var tokenLifetime: TimeInterval
+    /// What webhook and Slack URLs may lead to besides the public internet (`CONCORD_WEBHOOK_ALLOW_HOSTS`).
+    public var webhookHosts: WebhookHostPolicy
 
     public init(
         publicBaseURL: String, smtp: SMTPConfiguration? = nil, httpTimeout: Duration = .seconds(10),
         httpAttempts: Int = 3, httpBackoff: Backoff = Backoff(base: 1, cap: 30),
         runBackoff: Backoff = Backoff(base: 300, cap: 6 * 3600), maxDeliveryRuns: Int = 5,
-        tokenLifetime: TimeInterval = 14 * 86_400
+        tokenLifetime: TimeInterval = 14 * 86_400, webhookHosts: WebhookHostPolicy = WebhookHostPolicy()
     ) {
+        self.webhookHosts = webhookHosts
         self.publicBaseURL = publicBaseURL
         self.smtp = smtp
         self.httpTimeout = httpTimeout

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ConcordDomain
 import ConcordStore
 import Foundation
+import WebhookGuard
 
 /// What one delivery run of a message came to.
 struct DeliveryOutcome: Sendable {
@@ -39,8 +40,8 @@ enum NudgeDestination: Sendable {
 /// Sends a message through a leader's channel: signed webhook, Slack incoming webhook, or SMTP. It never
 /// touches the database: the message was claimed before, and the outcome is recorded after.
 struct NudgeTransport: Sendable {
-    let http: HTTPClient
     let configuration: NudgeDeliveryConfiguration
+    var urlGuard: WebhookURLGuard { WebhookURLGuard(policy: configuration.webhookHosts) }
 
     /// The destination of `channel`, or why there is none.
     func destination(
@@ -97,6 +98,40 @@ struct NudgeTransport: Sendable {
     /// POSTs with retries on 5xx and on errors (timeouts, refused connections); a 410 disables the endpoint.
     private func post(
         _ body: Data, to endpoint: WebhookEndpoint, channel: String, headers: (Int) -> [(String, String)]
+    ) async throws -> DeliveryOutcome {
+        var outcome = DeliveryOutcome()
+        // Checked again at send time, whatever the API checked when the URL was saved: the name may resolve
+        // elsewhere now. The client connects to the very address checked, and follows no redirect (a redirect
+        // is a new URL nobody checked).
+        let checked: WebhookURLGuard.Checked
+        switch await urlGuard.check(endpoint.url) {
+        case .success(let passed):
+            checked = passed
+        case .failure(let refused):
+            outcome.error = "refused: \(refused.reason)"
+            outcome.attempts.append(
+                NudgeDeliveryAttempt(
+                    channel: channel, endpoint: endpoint.url, statusCode: nil, latencyMilliseconds: 0,
+                    error: outcome.error, at: Date()))
+            return outcome
+        }
+        var settings = HTTPClient.Configuration()
+        settings.redirectConfiguration = .disallow
+        if !checked.hostIsAddress { settings.dnsOverride = [checked.host: checked.address.description] }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+        do {
+            outcome = try await post(body, to: endpoint, channel: channel, headers: headers, with: http)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try? await http.shutdown()
+        return outcome
+    }
+
+    private func post(
+        _ body: Data, to endpoint: WebhookEndpoint, channel: String, headers: (Int) -> [(String, String)],
+        with http: HTTPClient
     ) async throws -> DeliveryOutcome {
         var outcome = DeliveryOutcome()
         var generator = SystemRandomNumberGenerator()

@@ -1,5 +1,7 @@
+import ConcordDomain
 import ConcordSettings
 import Foundation
+import WebhookGuard
 
 /// The worker's settings; a bad value stops the process with the variable's name.
 public struct WorkerEnvironment: Sendable {
@@ -17,6 +19,8 @@ public struct WorkerEnvironment: Sendable {
     public var statusPort: Int
     /// Where nudge emails go; nil when no SMTP server is configured (email nudges then fail and are recorded).
     public var smtp: SMTPConfiguration?
+    /// What webhook URLs may lead to besides the public internet.
+    public var webhookHosts: WebhookHostPolicy
 
     public typealias Invalid = InvalidSetting
 
@@ -34,6 +38,7 @@ public struct WorkerEnvironment: Sendable {
         publicBaseURL = try settings.url("public_base_url", default: "http://127.0.0.1:8080")
         statusHost = try settings.string("worker.status_host") ?? "127.0.0.1"
         statusPort = try settings.integer("worker.status_port", default: 8081, range: 0...65535)
+        webhookHosts = try WebhookHostPolicy(settings)
         if let host = try settings.string("smtp.host") {
             guard let from = try settings.string("smtp.from"), from.contains("@") else {
                 throw Invalid(

@@ -50,7 +50,9 @@ public struct WorkerJobs: Sendable {
         let planner = NudgePlanner(store: store)
         let deliverer = NudgeDeliverer(
             store: store,
-            configuration: NudgeDeliveryConfiguration(publicBaseURL: environment.publicBaseURL, smtp: environment.smtp),
+            configuration: NudgeDeliveryConfiguration(
+                publicBaseURL: environment.publicBaseURL, smtp: environment.smtp,
+                webhookHosts: environment.webhookHosts),
             logger: logger)
         let sweep = NudgeExpirySweep(store: store, deliveryRetentionDays: environment.deliveryRetentionDays)
         registry.register(kind: Kind.planAll) { _ in

@@ -73,7 +73,9 @@ public final class LocalPostgres: @unchecked Sendable {
             "listen_addresses": "'127.0.0.1'",
             "port": "\(port)",
             "unix_socket_directories": "'\(socketDirectory)'",
-            "max_connections": "200",
+            // A test process runs its suites in parallel, each with its own pools on its own database, and
+            // the whole suite came to need about 200 at its peak.
+            "max_connections": "300",
             "fsync": "off",
             "synchronous_commit": "off",
             "full_page_writes": "off",

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import PQ
 
 /// A migrated database, the API's router over a pool as `concord_api`, and helpers to provision
@@ -24,11 +25,26 @@ struct APIFixture {
             provisioning: Provisioning(pool: owner))
     }
 
-    /// The application; key lookups are not cached, so revocation shows at once.
-    func application() -> some ApplicationProtocol {
+    /// The application; key lookups are not cached, so revocation shows at once. Failed authentications are
+    /// not limited unless a test asks (Schemathesis alone sends hundreds of requests without a key).
+    func application(
+        authFailures: FailedAuthLimiter = FailedAuthLimiter(limit: 0), logger: Logger? = nil,
+        webhookHosts: WebhookHostPolicy = WebhookHostPolicy()
+    ) -> some ApplicationProtocol {
         let router = APIServer.makeRouter(
-            APIDependencies(store: Store(pool: apiPool), keys: KeyDirectory(pool: apiPool), keyCacheLifetime: .zero))
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            APIDependencies(
+                store: Store(pool: apiPool), keys: KeyDirectory(pool: apiPool), keyCacheLifetime: .zero,
+                authFailures: authFailures, webhookHosts: webhookHosts))
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: logger)
+    }
+
+    /// Gives the connections back: pools live until closed, and the test cluster's slots are shared by every
+    /// test of the run.
+    func close() async {
+        await apiPool.close()
+        await ownerPool.close()
     }
 
     /// An organisation created directly by the owner (the CLI's path).

@@ -23,7 +23,9 @@ import Testing
             "New ERP", lead: head.area, createdAt: now.days(-40), lastActivityAt: now)
         _ = try await f.plan(now: now)
         let report = try await NudgeDeliverer(
-            store: f.store, configuration: NudgeDeliveryConfiguration(publicBaseURL: "https://concord.example/")
+            store: f.store,
+            configuration: NudgeDeliveryConfiguration(
+                publicBaseURL: "https://concord.example/", webhookHosts: NudgeDeliveryTests.localReceivers)
         ).deliverDue(orgID: f.orgID, now: now)
         #expect(report.sent == 1)
         let body = try #require(receiver.requests.first).body

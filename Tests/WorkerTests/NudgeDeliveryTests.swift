@@ -13,8 +13,12 @@ import Testing
     func configuration(smtp: SMTPConfiguration? = nil) -> NudgeDeliveryConfiguration {
         NudgeDeliveryConfiguration(
             publicBaseURL: "https://concord.example", smtp: smtp, httpTimeout: .seconds(5),
-            httpAttempts: 3, httpBackoff: Backoff(base: 0.01, cap: 0.05, jitter: .none))
+            httpAttempts: 3, httpBackoff: Backoff(base: 0.01, cap: 0.05, jitter: .none),
+            webhookHosts: Self.localReceivers)
     }
+
+    /// The receivers listen on loopback, which only the operator's allow-list opens to webhooks.
+    static let localReceivers = WebhookHostPolicy(allowedNetworks: [IPNetwork("127.0.0.1")!])
 
     /// A leader reached through `channels`, with `count` initiatives each holding one due nudge.
     func leaderWithDueNudges(

@@ -11,6 +11,12 @@ struct NudgeFixture {
     let orgID: UUID
 
     var store: Store { Store(pool: worker) }
+
+    /// Gives the connections back (the test cluster's slots are shared by every test of the run).
+    func close() async {
+        await owner.close()
+        await worker.close()
+    }
     var scope: TenantScope { TenantScope(orgID: orgID, actor: "test:worker") }
 
     static func make(timezone: String = "Europe/Berlin", cap: Int = 5) async throws -> NudgeFixture {

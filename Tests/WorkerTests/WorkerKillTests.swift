@@ -74,7 +74,8 @@ import Testing
         // Another worker, in this process, with the same short lease.
         let pool = f.database.pool(user: "concord_worker", maxConnections: 8)
         let environment = try await WorkerEnvironment.load([
-            "CONCORD_WORKER_DATABASE_URL": f.database.conninfo(user: "concord_worker")
+            "CONCORD_WORKER_DATABASE_URL": f.database.conninfo(user: "concord_worker"),
+            "CONCORD_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
         ])
         let jobs = WorkerJobs(store: Store(pool: pool), environment: environment, logger: Logger(label: "test"))
         let worker = QueueWorker(
@@ -121,7 +122,7 @@ import Testing
         process.executableURL = Self.executable
         process.environment = ProcessInfo.processInfo.environment.merging([
             "CONCORD_WORKER_DATABASE_URL": conninfo, "CONCORD_WORKER_LEASE_SECONDS": "\(leaseSeconds)",
-            "CONCORD_WORKER_CONCURRENCY": "1",
+            "CONCORD_WORKER_CONCURRENCY": "1", "CONCORD_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
         ]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

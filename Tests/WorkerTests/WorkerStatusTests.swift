@@ -38,7 +38,9 @@ import Testing
             lastActivityAt: now.addingTimeInterval(-86_400))
 
         let conninfo = fixture.database.conninfo(user: "concord_worker")
-        let environment = try await WorkerEnvironment.load(["CONCORD_WORKER_DATABASE_URL": conninfo])
+        let environment = try await WorkerEnvironment.load([
+            "CONCORD_WORKER_DATABASE_URL": conninfo, "CONCORD_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
+        ])
         let metrics = WorkerMetrics()
         let jobs = WorkerJobs(
             store: Store(pool: fixture.worker), environment: environment, logger: Logger(label: "test"),

@@ -87,10 +87,46 @@ SELECT is(test_support.outcome('concord_api', test_support.org_a()::text,
   '42501:permission denied for table audit_log',
   'the API cannot write the log directly');
 
-SELECT is(test_support.outcome('concord_worker', test_support.org_a()::text,
-  $$DELETE FROM audit_log$$),
-  '42501:permission denied for table audit_log',
-  'the worker cannot delete from the log');
+-- Neither app role can change or remove what the log holds, in its own
+-- organisation or any other.
+SELECT is(test_support.outcome(role, test_support.org_a()::text, statement),
+  test_support.denied('audit_log'),
+  format('%s cannot %s the log', role, split_part(statement, ' ', 1)))
+FROM unnest(ARRAY['concord_api', 'concord_worker']) AS role,
+     unnest(ARRAY[
+       $$UPDATE audit_log SET actor = 'someone else'$$,
+       $$UPDATE audit_log SET after = NULL, operation = 'DELETE' WHERE table_name = 'areas'$$,
+       $$DELETE FROM audit_log$$,
+       $$DELETE FROM audit_log WHERE table_name = 'areas'$$,
+       $$TRUNCATE audit_log$$]) AS statement;
+
+-- Nor can the owner: the append-only triggers stop it too.
+SELECT is(test_support.outcome(NULL, test_support.org_a()::text, statement),
+  '23001:audit_log_append_only',
+  format('the owner cannot %s the log either', split_part(statement, ' ', 1)))
+FROM unnest(ARRAY[
+       $$UPDATE audit_log SET actor = 'someone else'$$,
+       $$DELETE FROM audit_log$$,
+       $$TRUNCATE audit_log$$]) AS statement;
+
+-- Webhook secrets are logged as fingerprints only: the log is forever, a
+-- secret must not be (migration 0014).
+INSERT INTO webhook_endpoints (org_id, kind, url, secrets)
+VALUES (test_support.org_a(), 'webhook', 'https://hooks.example/audit', '{whsec-audit-old}');
+UPDATE webhook_endpoints SET secrets = '{whsec-audit-new,whsec-audit-old}'
+WHERE url = 'https://hooks.example/audit';
+SELECT is(
+  (SELECT count(*)::int FROM audit_log
+   WHERE coalesce(before::text, '') || coalesce(after::text, '') LIKE '%whsec%'),
+  0, 'no webhook secret is in the audit log, the fixtures'' included');
+SELECT is(
+  (SELECT (jsonb_array_length(after -> 'secrets'),
+           after -> 'secrets' ->> 1 = before -> 'secrets' ->> 0,
+           after -> 'secrets' ->> 0 ~ '^sha256:[0-9a-f]{12}$')::text
+   FROM audit_log WHERE table_name = 'webhook_endpoints' AND operation = 'UPDATE'
+     AND after ->> 'url' = 'https://hooks.example/audit'),
+  '(2,t,t)',
+  'a rotation is logged: two fingerprints, the old secret''s the same as before');
 
 SELECT * FROM finish(true);
 ROLLBACK;

@@ -7,11 +7,14 @@ public struct ConcordRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
     public var requestID: String
+    /// The peer's IP address (the load balancer's when there is one), or "unknown".
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
         requestID = ""
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Bodies larger than this are refused with 413 before they are decoded.

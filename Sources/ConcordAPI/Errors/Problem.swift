@@ -27,6 +27,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     public var instance: String?
     public var requestId: String?
     public var errors: [FieldError]?
+    /// Seconds for `Retry-After` (not part of the document).
+    public var retryAfter: Int? = nil
+
     /// For a stage change the alignment gate refused: the required leaders not yet aligned.
     public var notAlignedLeaders: [Leader]?
 
@@ -68,7 +71,8 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var problem = self
-        problem.instance = problem.instance ?? request.uri.path
+        // Never an answer link's token: the path as the log shows it.
+        problem.instance = problem.instance ?? RequestIDMiddleware.loggable(request.uri.path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(problem)
@@ -76,6 +80,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         headers[.contentType] = Self.mediaType
         // Unavailable means the database is away (a restart, a failover): a client should come back soon.
         if status == .serviceUnavailable { headers[.retryAfter] = Self.retryAfterSeconds }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -98,6 +103,15 @@ extension Problem {
     public static let unauthorized = Problem(
         .unauthorized, type: "unauthorized", title: "Unauthorized",
         detail: "send a valid API key as 'Authorization: Bearer <key>'")
+
+    /// Too many failed authentications from this client: it waits `seconds` before it is heard again.
+    public static func tooManyFailures(retryAfter seconds: Int) -> Problem {
+        var problem = Problem(
+            .tooManyRequests, type: "too-many-failures", title: "Too many requests",
+            detail: "too many failed authentications from this address; try again in \(seconds) s")
+        problem.retryAfter = seconds
+        return problem
+    }
 
     public static func forbidden(_ detail: String) -> Problem {
         Problem(.forbidden, type: "forbidden", title: "Forbidden", detail: detail)

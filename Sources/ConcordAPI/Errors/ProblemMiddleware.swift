@@ -107,7 +107,12 @@ struct ProblemMiddleware: RouterMiddleware {
             return .invalid(field: field, rule: "type", message: "\(field) must be \(FieldNames.describe(type))")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            if field.isEmpty { return .badRequest("the body is not valid JSON") }
+            // Foundation's decoder says no more (no path, no cause) for a number its field cannot hold either.
+            if field.isEmpty {
+                return .badRequest(
+                    "the body is not valid JSON, or holds a number its field cannot hold (1e400, 2^63, a fraction"
+                        + " for a whole number)")
+            }
             return .invalid(field: field, rule: "format", message: "\(field): \(context.debugDescription)")
         @unknown default:
             return .badRequest("the body could not be read")

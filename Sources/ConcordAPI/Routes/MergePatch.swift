@@ -4,6 +4,7 @@ import Foundation
 /// `null` clears one, the rest keep their current values.
 enum MergePatch {
     static func apply<Fields: Codable>(_ patch: Data, to current: Fields) throws -> Fields {
+        try JSONBodyScreen.check(patch)
         try RouteSupport.refuseNUL(in: patch)
         // An empty or malformed body is the client's mistake (400), never an unhandled error (500).
         guard let changes = (try? JSONSerialization.jsonObject(with: patch)) as? [String: Any] else {
@@ -14,6 +15,6 @@ enum MergePatch {
         for (key, value) in changes {
             if value is NSNull { merged.removeValue(forKey: key) } else { merged[key] = value }
         }
-        return try JSONCoding.decoder.decode(Fields.self, from: JSONSerialization.data(withJSONObject: merged))
+        return try StrictDecoding.decode(Fields.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 }

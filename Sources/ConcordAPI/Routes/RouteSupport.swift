@@ -45,8 +45,9 @@ enum RouteSupport {
     static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         guard body.readableBytes > 0 else { throw Problem.badRequest("a JSON body is required") }
         let data = Data(buffer: body)
+        try JSONBodyScreen.check(data)
         try refuseNUL(in: data)
-        return try JSONCoding.decoder.decode(T.self, from: data)
+        return try StrictDecoding.decode(T.self, from: data)
     }
 
     /// PostgreSQL text cannot hold U+0000, so a string carrying one is refused as invalid input, naming it.

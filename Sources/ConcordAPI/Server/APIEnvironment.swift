@@ -1,5 +1,7 @@
+import ConcordDomain
 import ConcordSettings
 import Foundation
+import WebhookGuard
 
 /// The API's settings; a bad value stops the process with the variable's name.
 public struct APIEnvironment: Sendable {
@@ -18,7 +20,11 @@ public struct APIEnvironment: Sendable {
         configuration = APIConfiguration(
             host: try settings.string("api.host") ?? "127.0.0.1",
             port: try settings.integer("api.port", default: 8080, range: 0...65535),
-            keyCacheLifetime: .seconds(try settings.integer("api.key_cache_seconds", default: 5, range: 0...3600))
+            keyCacheLifetime: .seconds(try settings.integer("api.key_cache_seconds", default: 5, range: 0...3600)),
+            authFailureLimit: try settings.integer("api.auth_failure_limit", default: 20, range: 0...100_000),
+            authFailureWindow: .seconds(
+                try settings.integer("api.auth_failure_window_seconds", default: 60, range: 1...86_400)),
+            webhookHosts: try WebhookHostPolicy(settings)
         )
     }
 

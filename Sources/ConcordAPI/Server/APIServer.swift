@@ -1,3 +1,4 @@
+import ConcordDomain
 import ConcordQueue
 import ConcordStore
 import Foundation
@@ -5,6 +6,7 @@ import Hummingbird
 import Logging
 import PQ
 import Prometheus
+import WebhookGuard
 
 /// How the API listens and how long it trusts a key lookup.
 public struct APIConfiguration: Sendable {
@@ -12,11 +14,23 @@ public struct APIConfiguration: Sendable {
     public var port: Int
     /// How long a key lookup is reused; a revoked key is refused at most this long after revocation.
     public var keyCacheLifetime: Duration
+    /// Failed authentications a client may have in `authFailureWindow` before it gets 429 (0: no limit).
+    public var authFailureLimit: Int
+    public var authFailureWindow: Duration
+    /// What webhook URLs may lead to besides the public internet.
+    public var webhookHosts: WebhookHostPolicy
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, keyCacheLifetime: Duration = .seconds(5)) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, keyCacheLifetime: Duration = .seconds(5),
+        authFailureLimit: Int = 20, authFailureWindow: Duration = .seconds(60),
+        webhookHosts: WebhookHostPolicy = WebhookHostPolicy()
+    ) {
+        self.webhookHosts = webhookHosts
         self.host = host
         self.port = port
         self.keyCacheLifetime = keyCacheLifetime
+        self.authFailureLimit = authFailureLimit
+        self.authFailureWindow = authFailureWindow
     }
 }
 
@@ -27,16 +41,24 @@ public struct APIDependencies: Sendable {
     public let metrics: PrometheusCollectorRegistry
     /// Enqueues worker jobs inside the API's own transactions.
     public let queue: JobQueue
+    /// Failed authentications per client, shared by every request of this process.
+    public let authFailures: FailedAuthLimiter
+    /// Where a webhook endpoint may point.
+    public let webhookGuard: WebhookURLGuard
     let cache: KeyCache
 
     public init(
         store: Store, keys: KeyDirectory, keyCacheLifetime: Duration,
-        metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
+        metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry,
+        authFailures: FailedAuthLimiter = FailedAuthLimiter(),
+        webhookHosts: WebhookHostPolicy = WebhookHostPolicy()
     ) {
+        self.webhookGuard = WebhookURLGuard(policy: webhookHosts)
         self.store = store
         self.keys = keys
         self.metrics = metrics
         self.queue = JobQueue(pool: store.pool)
+        self.authFailures = authFailures
         self.cache = KeyCache(directory: keys, lifetime: keyCacheLifetime)
     }
 }
@@ -47,7 +69,10 @@ public enum APIServer {
         configuration: APIConfiguration, pool: ConnectionPool, logger: Logger
     ) -> some ApplicationProtocol {
         let dependencies = APIDependencies(
-            store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: configuration.keyCacheLifetime)
+            store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: configuration.keyCacheLifetime,
+            authFailures: FailedAuthLimiter(
+                limit: configuration.authFailureLimit, window: configuration.authFailureWindow),
+            webhookHosts: configuration.webhookHosts)
         let router = makeRouter(dependencies)
         return Application(
             router: router,
@@ -65,7 +90,8 @@ public enum APIServer {
         MetricsRoutes(registry: dependencies.metrics, pool: dependencies.store.pool).register(on: router)
         AnswerRoutes(dependencies: dependencies).register(on: router)
         OpenAPIRoutes().register(on: router)
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(cache: dependencies.cache))
+        let v1 = router.group("v1").add(
+            middleware: AuthMiddleware(cache: dependencies.cache, failures: dependencies.authFailures))
         OrganisationRoutes(dependencies: dependencies).register(on: v1)
         AreaRoutes(dependencies: dependencies).register(on: v1)
         LeaderRoutes(dependencies: dependencies).register(on: v1)
@@ -78,6 +104,7 @@ public enum APIServer {
         ProgrammeRoutes(dependencies: dependencies).register(on: v1)
         CSVRoutes(dependencies: dependencies).register(on: v1)
         PortfolioRoutes(dependencies: dependencies).register(on: v1)
+        WebhookEndpointRoutes(dependencies: dependencies).register(on: v1)
         // Last, so it wraps only the router's answer for requests no route took.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
