@@ -319,6 +319,9 @@ def report(result_file, checks_file):
         flat[name] = growth
         print(f"{name:15} peak RSS {peak:6.1f} MiB; mean first 10 s {mean(first, i):6.1f} MiB, "
               f"last 10 s {mean(last, i):6.1f} MiB ({growth:+.1f} MiB)")
+        steps = [next((s[i] for s in samples if s[0] >= t), samples[-1][i]) / 1024
+                 for t in range(0, int(result["duration"]) + 1, 10)]
+        print(f"{'':15} RSS every 10 s (MiB): {', '.join(f'{v:.0f}' for v in steps)}")
     print(f"nudges: {checks['nudges']}; deliveries: {checks['deliveries']}; webhook receiver got "
           f"{checks['received']['received']} POSTs, {checks['received']['signed']} with a valid signature")
     failures = []
