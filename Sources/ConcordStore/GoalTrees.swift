@@ -77,6 +77,17 @@ extension TenantTransaction {
             """, table: "goal_nodes", entity: "goal node", id: id, decode: GoalNodeRecord.init(row:))
     }
 
+    /// `notFound` unless the node is in the tree: the routes name both, so a node must not be reachable
+    /// through another tree's path (nor through a tree id of another organisation).
+    public func requireGoalNode(_ id: UUID, inTree treeID: UUID) async throws {
+        let found = try await transaction.query(
+            """
+            SELECT 1 FROM goal_nodes
+            WHERE org_id = \(orgID)::uuid AND tree_id = \(treeID)::uuid AND id = \(id)::uuid
+            """)
+        if found.isEmpty { throw StoreError.notFound(entity: "goal node", id: id.uuidString) }
+    }
+
     /// Deletes a node and its links (the initiatives' links to it go too).
     public func deleteGoalNode(_ id: UUID) async throws {
         let deleted = try await transaction.execute(

@@ -191,4 +191,42 @@ import Testing
             #expect((cycle.json["errors"] as? [[String: Any]])?.first?["rule"] as? String == "goal_links_no_cycle")
         }
     }
+
+    @Test func aNodeIsReachedOnlyThroughItsOwnTreesPath() async throws {
+        let fixture = try await APIFixture.make()
+        let org = try await fixture.createOrganisation("Acme")
+        let key = try await fixture.key(for: org).secret
+        try await fixture.application().test(.live) { client in
+            let base = "/v1/orgs/\(org)/goal-trees"
+            func tree(_ name: String) async throws -> (tree: String, goal: String) {
+                let created = try await client.send(
+                    .post, base, key: key, json: #"{"name":"\#(name)","goal":{"kind":"goal","title":"\#(name)"}}"#)
+                return (
+                    try #require((created.json["tree"] as? [String: Any])?["id"] as? String),
+                    try #require((created.json["goal"] as? [String: Any])?["id"] as? String)
+                )
+            }
+            let (first, goal) = try await tree("Growth")
+            let (other, _) = try await tree("Costs")
+            let node = try #require(
+                try await client.send(
+                    .post, "\(base)/\(first)/nodes", key: key,
+                    json: #"{"node":{"kind":"critical_success_factor","title":"Delivery"},"parent_ids":["\#(goal)"]}"#
+                ).json["id"] as? String)
+            // The same node through the other tree's path: as if it did not exist, and it stays.
+            let wrong = "\(base)/\(other)/nodes/\(node)"
+            let attempts: [(HTTPRequest.Method, String, String?)] = [
+                (.delete, wrong, nil),
+                (.post, "\(wrong)/parents", #"{"parent_id":"\#(goal)"}"#),
+                (.delete, "\(wrong)/parents/\(goal)", nil),
+                (.post, "\(wrong)/move", #"{"from_parent_id":"\#(goal)","to_parent_id":"\#(goal)"}"#),
+            ]
+            for (method, path, json) in attempts {
+                let response = try await client.send(method, path, key: key, json: json)
+                #expect(response.status == .notFound, "\(method) \(path): \(response.status)")
+            }
+            let snapshot = try await client.send(.get, "\(base)/\(first)", key: key)
+            #expect((snapshot.json["nodes"] as? [Any])?.count == 2, "the node and its link are still there")
+        }
+    }
 }

@@ -127,52 +127,66 @@ struct GoalTreeRoutes {
         }
         trees.delete(":tree/nodes/:node") { _, context -> Response in
             let scope = try await dependencies.scope(context, require: .write)
+            let treeID = try RouteSupport.id(context, "tree", entity: "goal tree")
             let nodeID = try RouteSupport.id(context, "node", entity: "goal node")
-            try await dependencies.store.write(scope) { tx in try await tx.deleteGoalNode(nodeID) }
+            try await dependencies.store.write(scope) { tx in
+                try await tx.requireGoalNode(nodeID, inTree: treeID)
+                try await tx.deleteGoalNode(nodeID)
+            }
             return Response(status: .noContent)
         }
         // "In order to have <parent> we must have <node>": a link; a cycle is refused with 422.
         trees.post(":tree/nodes/:node/parents") { request, context -> Response in
             let scope = try await dependencies.scope(context, require: .write)
+            let treeID = try RouteSupport.id(context, "tree", entity: "goal tree")
             let nodeID = try RouteSupport.id(context, "node", entity: "goal node")
             let link = try RouteSupport.decode(Link.self, from: try await RouteSupport.body(request, context: context))
             try await dependencies.store.write(scope) { tx in
+                try await tx.requireGoalNode(nodeID, inTree: treeID)
                 try await tx.linkGoalNodes(parent: link.parentID, child: nodeID)
             }
             return Response(status: .noContent)
         }
         trees.delete(":tree/nodes/:node/parents/:parent") { _, context -> Response in
             let scope = try await dependencies.scope(context, require: .write)
+            let treeID = try RouteSupport.id(context, "tree", entity: "goal tree")
             let nodeID = try RouteSupport.id(context, "node", entity: "goal node")
             let parentID = try RouteSupport.id(context, "parent", entity: "goal node")
             try await dependencies.store.write(scope) { tx in
+                try await tx.requireGoalNode(nodeID, inTree: treeID)
                 try await tx.unlinkGoalNodes(parent: parentID, child: nodeID)
             }
             return Response(status: .noContent)
         }
         trees.post(":tree/nodes/:node/move") { request, context -> Response in
             let scope = try await dependencies.scope(context, require: .write)
+            let treeID = try RouteSupport.id(context, "tree", entity: "goal tree")
             let nodeID = try RouteSupport.id(context, "node", entity: "goal node")
             let move = try RouteSupport.decode(Move.self, from: try await RouteSupport.body(request, context: context))
             try await dependencies.store.write(scope) { tx in
+                try await tx.requireGoalNode(nodeID, inTree: treeID)
                 try await tx.moveGoalNode(nodeID, from: move.fromParentID, to: move.toParentID)
             }
             return Response(status: .noContent)
         }
         trees.put(":tree/nodes/:node/initiatives/:initiative") { _, context -> Response in
             let scope = try await dependencies.scope(context, require: .write)
+            let treeID = try RouteSupport.id(context, "tree", entity: "goal tree")
             let nodeID = try RouteSupport.id(context, "node", entity: "goal node")
             let initiativeID = try RouteSupport.id(context, "initiative", entity: "initiative")
             try await dependencies.store.write(scope) { tx in
+                try await tx.requireGoalNode(nodeID, inTree: treeID)
                 try await tx.linkInitiative(initiativeID, toGoalNode: nodeID)
             }
             return Response(status: .noContent)
         }
         trees.delete(":tree/nodes/:node/initiatives/:initiative") { _, context -> Response in
             let scope = try await dependencies.scope(context, require: .write)
+            let treeID = try RouteSupport.id(context, "tree", entity: "goal tree")
             let nodeID = try RouteSupport.id(context, "node", entity: "goal node")
             let initiativeID = try RouteSupport.id(context, "initiative", entity: "initiative")
             try await dependencies.store.write(scope) { tx in
+                try await tx.requireGoalNode(nodeID, inTree: treeID)
                 try await tx.unlinkInitiative(initiativeID, fromGoalNode: nodeID)
             }
             return Response(status: .noContent)
