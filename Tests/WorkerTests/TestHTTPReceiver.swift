@@ -43,6 +43,19 @@ final class TestHTTPReceiver: @unchecked Sendable {
 
     var requests: [ReceivedRequest] { lock.withLock { received } }
 
+    /// Answers the requests held so far (status 0) with `status`, as a late answer.
+    func answerHeld(status: Int) {
+        let clients = lock.withLock {
+            defer { held.removeAll() }
+            return held
+        }
+        let response = "HTTP/1.1 \(status) Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        for client in clients {
+            _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
+            close(client)
+        }
+    }
+
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
