@@ -19,6 +19,7 @@ final class TestHTTPReceiver: @unchecked Sendable {
     private var statuses: [Int]
     private var received: [ReceivedRequest] = []
     private var held: [Int32] = []
+    private var holdNextRequest = false
 
     init(statuses: [Int]) throws {
         self.statuses = statuses
@@ -42,6 +43,12 @@ final class TestHTTPReceiver: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)/hooks/concord" }
 
     var requests: [ReceivedRequest] { lock.withLock { received } }
+
+    /// Requests held unanswered now.
+    var heldCount: Int { lock.withLock { held.count } }
+
+    /// Holds the next request unanswered (as status 0 does) until `answerHeld`.
+    func holdNext() { lock.withLock { holdNextRequest = true } }
 
     /// Answers the requests held so far (status 0) with `status`, as a late answer.
     func answerHeld(status: Int) {
@@ -69,6 +76,10 @@ final class TestHTTPReceiver: @unchecked Sendable {
             if let request = read(client) {
                 let status = lock.withLock {
                     received.append(request)
+                    if holdNextRequest {
+                        holdNextRequest = false
+                        return 0
+                    }
                     return statuses.count > 1 ? statuses.removeFirst() : statuses.first ?? 200
                 }
                 if status == 0 {
