@@ -25,6 +25,13 @@ extension PostgresError {
 }
 
 extension NudgeDeliverer {
+    /// Whether `error` means the database went away rather than refused the work: an unavailable server,
+    /// or any failure that left the connection dead (libpq does not always say which).
+    static func databaseWentAway(_ error: any Error, on connection: Connection) async -> Bool {
+        if let postgres = error as? PostgresError, postgres.meansDatabaseUnavailable { return true }
+        return await !connection.isAlive()
+    }
+
     /// Pauses between tries while the database is away: short, since a failover takes seconds.
     static let lateRecordBackoff = Backoff(base: 0.25, cap: 5)
 
@@ -65,7 +72,7 @@ extension NudgeDeliverer {
                         "recorded a nudge outcome after the database came back",
                         metadata: ["leader": "\(leader)", "delivered": "\(outcome.delivered)", "tries": "\(tries)"])
                 }
-                if !recorded.applied {
+                if !recorded.applied, item.outcome != nil {
                     logger.warning(
                         """
                         nudge claim no longer pending when its outcome was recorded: recorded already, or taken \
@@ -74,9 +81,14 @@ extension NudgeDeliverer {
                         metadata: ["leader": "\(leader)", "nudges": "\(item.claimed.nudges.map(\.id))"])
                 }
                 return
-            } catch let error as PostgresError
-                where error.meansDatabaseUnavailable && ContinuousClock.now < item.deadline
-            {
+            } catch  where ContinuousClock.now < item.deadline {
+                // Any failure is tried again until the deadline: the statements are idempotent, and giving
+                // up early would leave the claim to be sent again.
+                if tries == 1 || tries % 10 == 0 {
+                    logger.warning(
+                        "recording a nudge outcome failed; trying again",
+                        metadata: ["leader": "\(leader)", "tries": "\(tries)", "error": "\(error)"])
+                }
                 let left = (item.deadline - ContinuousClock.now).timeInterval
                 let pause = min(Self.lateRecordBackoff.delay(attempt: tries, using: &generator), max(0, left))
                 try? await Task.sleep(for: .seconds(pause))

@@ -121,8 +121,24 @@ public struct NudgeDeliverer: Sendable {
         scope: TenantScope, leader: UUID, on connection: Connection, now: Date, claimant: NudgeClaimant?
     ) async throws -> (LeaderDeliveryReport, [PendingOutcome]) {
         let claimedAt = ContinuousClock.now
-        let (claimReport, messages) = try await store.write(scope, on: connection) { tx in
-            try await claim(leader: leader, in: tx, now: now, claimant: claimant)
+        let deadline = claimedAt + .seconds(configuration.outcomeDeadline)
+        // The last claims the transaction made: when its commit is not confirmed (the server went away),
+        // they may have committed all the same, and are given back once the database is back.
+        var unconfirmed: [ClaimedMessage] = []
+        let claimReport: LeaderDeliveryReport
+        let messages: [ClaimedMessage]
+        do {
+            (claimReport, messages) = try await store.write(scope, on: connection) { tx in
+                let claimed = try await claim(leader: leader, in: tx, now: now, claimant: claimant)
+                unconfirmed = claimed.1
+                return claimed
+            }
+        } catch {
+            guard !unconfirmed.isEmpty, await Self.databaseWentAway(error, on: connection) else { throw error }
+            return (
+                LeaderDeliveryReport(),
+                unconfirmed.map { PendingOutcome(claimed: $0, outcome: nil, deadline: deadline) }
+            )
         }
         var report = claimReport
         if report.recovered > 0 {
@@ -130,7 +146,6 @@ public struct NudgeDeliverer: Sendable {
                 "took back nudges a stopped sender left claimed",
                 metadata: ["leader": "\(leader)", "nudges": "\(report.recovered)"])
         }
-        let deadline = claimedAt + .seconds(configuration.outcomeDeadline)
         let startLimit = claimedAt + .seconds(NudgeDeliveryConfiguration.sendStartLimit)
         var pending: [PendingOutcome] = []
         // Endpoints that answered 410 Gone in this run: nothing more goes there.
@@ -154,7 +169,8 @@ public struct NudgeDeliverer: Sendable {
                     try await record(outcome, of: claimed, in: tx, now: now)
                 }
                 tally(outcome, of: claimed, retryAt: recorded.retryAt, leader: leader, into: &report)
-            } catch let error as PostgresError where error.meansDatabaseUnavailable {
+            } catch {
+                guard await Self.databaseWentAway(error, on: connection) else { throw error }
                 logger.warning(
                     "the database went away before a nudge outcome was recorded; it is kept until the database is back",
                     metadata: ["leader": "\(leader)", "delivered": "\(outcome.delivered)", "error": "\(error)"])
