@@ -75,6 +75,7 @@ import Testing
         // Nothing is left claimed, and a later run sends nothing again.
         #expect(try await deliverer.deliverDue(orgID: f.orgID, now: now.addingTimeInterval(3600)).sent == 0)
         #expect(receiver.requests.count == 1)
+        await f.close()
     }
 
     /// A `sending` claim as a sender on another server run left it (before a failover or a restart).
@@ -123,6 +124,7 @@ import Testing
             #expect(try await state(f, nudge) == "sending")
             #expect(try await attempts(f, nudge).isEmpty)
         }
+        await f.close()
     }
 
     /// A fresh claim made on this server run by a job run that is still running: its sender is alive
@@ -151,5 +153,6 @@ import Testing
         #expect(report.recovered == 1)
         #expect(report.sent == 1)
         #expect(receiver.requests.count == 1)
+        await f.close()
     }
 }
