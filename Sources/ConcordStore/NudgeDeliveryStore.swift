@@ -159,36 +159,47 @@ extension TenantTransaction {
     }
 
     /// Claims nudges for one message before it is sent: `sending`, with the hash of each one's answer token
-    /// (`tokenHashes`, in the order of `ids`), the channel and endpoint, and the digest they go out in.
+    /// (`tokenHashes`, in the order of `ids`), the channel and endpoint, the digest they go out in, the server
+    /// run and the job run that claim (see `recoverInterruptedSends`).
     public func claimNudges(
         _ ids: [UUID], tokenHashes: [String], channel: String, endpoint: String, digest: UUID?,
-        tokenExpiresAt: Date, at: Date
+        tokenExpiresAt: Date, at: Date, claimant: NudgeClaimant? = nil
     ) async throws {
         try await transaction.execute(
             """
             UPDATE nudges AS n
             SET state = 'sending', claimed_at = \(at)::timestamptz, claimed_endpoint = \(endpoint),
                 channel = \(channel), digest_id = \(digest)::uuid, token_hash = decode(t.hash, 'hex'),
-                token_expires_at = \(tokenExpiresAt)::timestamptz
+                token_expires_at = \(tokenExpiresAt)::timestamptz, claimed_on_server = pg_postmaster_start_time(),
+                claimed_by_job = \(claimant?.jobID)::bigint, claimed_by_attempt = \(claimant?.attempt)::integer
             FROM unnest(\(ids)::uuid[], \(tokenHashes)::text[]) AS t (id, hash)
             WHERE n.org_id = \(orgID)::uuid AND n.id = t.id AND n.state = 'planned'
             """)
     }
 
-    /// The claimed nudges went out: `sent`, or `digested` when they were part of a digest.
-    public func markNudgesDelivered(_ ids: [UUID], at: Date) async throws {
+    /// The claimed nudges went out: `sent`, or `digested` when they were part of a digest. Only nudges still
+    /// under this claim (`sending` with these token hashes) change, so an outcome written twice, or after
+    /// the claim was taken back, changes nothing. Returns how many changed.
+    @discardableResult
+    public func markNudgesDelivered(_ ids: [UUID], claimedWith tokenHashes: [String], at: Date) async throws -> Int {
         try await transaction.execute(
             """
             UPDATE nudges
             SET state = CASE WHEN digest_id IS NULL THEN 'sent' ELSE 'digested' END, sent_at = \(at)::timestamptz,
-                claimed_at = NULL, claimed_endpoint = NULL, last_error = NULL
+                claimed_at = NULL, claimed_endpoint = NULL, last_error = NULL, claimed_on_server = NULL,
+                claimed_by_job = NULL, claimed_by_attempt = NULL
             WHERE org_id = \(orgID)::uuid AND id = ANY(\(ids)::uuid[]) AND state = 'sending'
+              AND encode(token_hash, 'hex') = ANY(\(tokenHashes)::text[])
             """)
     }
 
     /// Records a failed delivery run: the nudges are tried again at `retryAt`, or fail for good when nil.
-    /// The claim goes, and with it the token: the next run sends a new link.
-    public func markNudgesFailed(_ ids: [UUID], error: String, retryAt: Date?) async throws {
+    /// The claim goes, and with it the token: the next run sends a new link. With `tokenHashes`, only nudges
+    /// still under that claim change (as in `markNudgesDelivered`). Returns how many changed.
+    @discardableResult
+    public func markNudgesFailed(
+        _ ids: [UUID], error: String, retryAt: Date?, claimedWith tokenHashes: [String]? = nil
+    ) async throws -> Int {
         try await transaction.execute(
             """
             UPDATE nudges
@@ -196,23 +207,57 @@ extension TenantTransaction {
                 state = CASE WHEN \(retryAt)::timestamptz IS NULL THEN 'failed' ELSE 'planned' END,
                 due_at = coalesce(\(retryAt)::timestamptz, due_at),
                 token_hash = NULL, token_expires_at = NULL, digest_id = NULL, channel = NULL,
-                claimed_at = NULL, claimed_endpoint = NULL
+                claimed_at = NULL, claimed_endpoint = NULL, claimed_on_server = NULL, claimed_by_job = NULL,
+                claimed_by_attempt = NULL
             WHERE org_id = \(orgID)::uuid AND id = ANY(\(ids)::uuid[])
+              AND (\(tokenHashes)::text[] IS NULL
+                   OR (state = 'sending' AND encode(token_hash, 'hex') = ANY(\(tokenHashes)::text[])))
             """)
     }
 
-    /// Takes back the leader's claims that a dead sender left `sending`. Only the holder of the leader's
-    /// delivery lock may call this, and claims are only made under that lock: a claim it finds has no live
-    /// sender. Each claimed message gets an attempt recorded as interrupted (its outcome is unknown), its
-    /// digest fails, and its nudges count a failed run: `planned` to be sent again, or `failed` after
-    /// `maxRuns`. Returns how many nudges were taken back.
-    public func recoverInterruptedSends(leader: UUID, now: Date, maxRuns: Int) async throws -> Int {
+    /// Gives back claimed nudges that were never sent (their sender lost the database before sending them):
+    /// `planned` again, no failed run counted, the claim and its token gone. Returns how many changed.
+    @discardableResult
+    public func releaseUnsentClaims(_ ids: [UUID], claimedWith tokenHashes: [String]) async throws -> Int {
+        try await transaction.execute(
+            """
+            UPDATE nudges
+            SET state = 'planned', token_hash = NULL, token_expires_at = NULL, digest_id = NULL, channel = NULL,
+                claimed_at = NULL, claimed_endpoint = NULL, claimed_on_server = NULL, claimed_by_job = NULL,
+                claimed_by_attempt = NULL
+            WHERE org_id = \(orgID)::uuid AND id = ANY(\(ids)::uuid[]) AND state = 'sending'
+              AND encode(token_hash, 'hex') = ANY(\(tokenHashes)::text[])
+            """)
+    }
+
+    /// Takes back the leader's claims whose sender is gone for good. Only the holder of the leader's delivery
+    /// lock calls this. Each claim taken back gets an attempt recorded as interrupted (its outcome is
+    /// unknown), its digest fails, and its nudges count a failed run: `planned` to be sent again, or `failed`
+    /// after `maxRuns`. Returns how many nudges were taken back.
+    ///
+    /// A free lock no longer proves the sender dead: after a failover or a restart the server holds no
+    /// advisory locks, and a live sender may still be sending, then recording the outcome once it reconnects
+    /// (it stops trying a margin before its claim would be older than `staleBefore`). So a claim is taken
+    /// back only when
+    /// - it was claimed before `staleBefore` (its sender has given up on recording it), or
+    /// - it was claimed on this same server run (the server has not restarted since, so the free lock means
+    ///   the claimer's session ended) and the job run that claimed is no longer running (it finished, or the
+    ///   queue took it back when its lease lapsed): the sender is known to be dead. A sender that only lost
+    ///   its connection keeps its job's lease through its other connections and is left alone.
+    public func recoverInterruptedSends(
+        leader: UUID, now: Date, maxRuns: Int, staleBefore: Date
+    ) async throws -> Int {
         let error = "interrupted: the sender stopped while sending (outcome unknown)"
         return try await transaction.query(
             """
             WITH stuck AS (
-              SELECT id, digest_id, channel, claimed_at, claimed_endpoint FROM nudges
+            SELECT id, digest_id, channel, claimed_at, claimed_endpoint FROM nudges AS c
               WHERE org_id = \(orgID)::uuid AND leader_id = \(leader)::uuid AND state = 'sending'
+                AND (claimed_at < \(staleBefore)::timestamptz
+                     OR (claimed_on_server = pg_postmaster_start_time()
+                         AND NOT EXISTS (SELECT 1 FROM queue.jobs AS j
+                                         WHERE j.id = c.claimed_by_job AND j.attempt = c.claimed_by_attempt
+                                           AND j.state = 'running')))
               FOR UPDATE
             ),
             taken_back AS (
@@ -220,7 +265,8 @@ extension TenantTransaction {
               SET state = CASE WHEN n.attempts + 1 >= \(maxRuns) THEN 'failed' ELSE 'planned' END,
                   attempts = n.attempts + 1, last_error = \(error),
                   token_hash = NULL, token_expires_at = NULL, digest_id = NULL, channel = NULL,
-                  claimed_at = NULL, claimed_endpoint = NULL
+                  claimed_at = NULL, claimed_endpoint = NULL, claimed_on_server = NULL, claimed_by_job = NULL,
+                  claimed_by_attempt = NULL
               FROM stuck AS s WHERE n.org_id = \(orgID)::uuid AND n.id = s.id
               RETURNING n.id
             ),
@@ -259,27 +305,34 @@ extension TenantTransaction {
         )[0].decode(0, as: UUID.self)
     }
 
-    /// The claimed digest's outcome.
+    /// The claimed digest's outcome, once: a digest already finished (or failed when taken back) stays so.
     public func finishDigest(_ id: UUID, sent: Bool, at: Date) async throws {
         try await transaction.execute(
             """
             UPDATE nudge_digests
             SET state = CASE WHEN \(sent) THEN 'sent' ELSE 'failed' END,
                 sent_at = CASE WHEN \(sent) THEN \(at)::timestamptz END
-            WHERE org_id = \(orgID)::uuid AND id = \(id)::uuid
+            WHERE org_id = \(orgID)::uuid AND id = \(id)::uuid AND state = 'sending'
             """)
     }
 
-    /// Appends attempts to `nudge_deliveries`, for one nudge or one digest.
+    /// Appends attempts to `nudge_deliveries`, for one nudge or one digest. An attempt already there (same
+    /// subject, endpoint and instant) is not added again: an outcome whose commit was not confirmed (the
+    /// connection broke) is written again after the reconnect.
     public func recordDeliveries(_ attempts: [NudgeDeliveryAttempt], nudge: UUID?, digest: UUID?) async throws {
         for attempt in attempts {
             try await transaction.execute(
                 """
                 INSERT INTO nudge_deliveries (org_id, nudge_id, digest_id, channel, endpoint, status_code,
                                               latency_ms, error, at)
-                VALUES (\(orgID)::uuid, \(nudge)::uuid, \(digest)::uuid, \(attempt.channel), \(attempt.endpoint),
-                        \(attempt.statusCode), \(attempt.latencyMilliseconds), \(attempt.error),
-                        \(attempt.at)::timestamptz)
+                SELECT \(orgID)::uuid, \(nudge)::uuid, \(digest)::uuid, \(attempt.channel), \(attempt.endpoint),
+                       \(attempt.statusCode), \(attempt.latencyMilliseconds), \(attempt.error),
+                       \(attempt.at)::timestamptz
+                WHERE NOT EXISTS (
+                  SELECT 1 FROM nudge_deliveries
+                  WHERE org_id = \(orgID)::uuid AND nudge_id IS NOT DISTINCT FROM \(nudge)::uuid
+                    AND digest_id IS NOT DISTINCT FROM \(digest)::uuid AND endpoint = \(attempt.endpoint)
+                    AND at = \(attempt.at)::timestamptz)
                 """)
         }
     }

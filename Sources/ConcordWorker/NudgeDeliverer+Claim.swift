@@ -6,11 +6,12 @@ extension NudgeDeliverer {
     /// The claim transaction: takes back what a dead sender left, applies the guard rails and the weekly cap,
     /// and claims each message to send. Nothing is sent here, so a retry of this transaction is harmless.
     func claim(
-        leader: UUID, in tx: TenantTransaction, now: Date
+        leader: UUID, in tx: TenantTransaction, now: Date, claimant: NudgeClaimant?
     ) async throws -> (LeaderDeliveryReport, [ClaimedMessage]) {
         var report = LeaderDeliveryReport()
         report.recovered = try await tx.recoverInterruptedSends(
-            leader: leader, now: now, maxRuns: configuration.maxDeliveryRuns)
+            leader: leader, now: now, maxRuns: configuration.maxDeliveryRuns,
+            staleBefore: now.addingTimeInterval(-configuration.claimStaleAfter))
         guard let recipient = try await tx.nudgeRecipient(leader) else { return (report, []) }
         let due = try await tx.dueNudges(leader: leader, now: now)
         guard !due.isEmpty else { return (report, []) }
@@ -60,13 +61,14 @@ extension NudgeDeliverer {
         for nudge in plan.individual.map(\.payload) {
             messages.append(
                 try await claimMessage(
-                    [nudge], digest: false, to: recipient, via: channel, at: destination, in: tx, now: now))
+                    [nudge], digest: false, to: recipient, via: channel, at: destination, in: tx, now: now,
+                    claimant: claimant))
         }
         if !plan.digest.isEmpty {
             messages.append(
                 try await claimMessage(
                     plan.digest.map(\.payload), digest: true, to: recipient, via: channel, at: destination, in: tx,
-                    now: now))
+                    now: now, claimant: claimant))
         }
         return (report, messages)
     }
@@ -74,20 +76,21 @@ extension NudgeDeliverer {
     /// Claims the nudges of one message with a fresh answer token each, and renders the message.
     func claimMessage(
         _ nudges: [DueNudgeRow], digest: Bool, to recipient: NudgeRecipient, via channel: NudgeChannel,
-        at destination: NudgeDestination, in tx: TenantTransaction, now: Date
+        at destination: NudgeDestination, in tx: TenantTransaction, now: Date, claimant: NudgeClaimant?
     ) async throws -> ClaimedMessage {
         let tokens = nudges.map { _ in NudgeToken.generate() }
         let digestID = digest ? try await tx.claimDigest(leader: recipient.id, channel: channel.name) : nil
         try await tx.claimNudges(
             nudges.map(\.id), tokenHashes: tokens.map(\.hashHex), channel: channel.name,
             endpoint: destination.endpointDescription, digest: digestID,
-            tokenExpiresAt: now.addingTimeInterval(configuration.tokenLifetime), at: now)
+            tokenExpiresAt: now.addingTimeInterval(configuration.tokenLifetime), at: now, claimant: claimant)
         let items = zip(nudges, tokens).map {
             NudgeMessageItem(nudge: $0, answerURL: configuration.answerURL(token: $1.value))
         }
         let message = NudgeMessage(
             orgID: tx.orgID, recipient: recipient, items: items, isDigest: digest, sentAt: now)
         return ClaimedMessage(
-            nudges: nudges, digestID: digestID, channel: channel.name, destination: destination, message: message)
+            nudges: nudges, digestID: digestID, channel: channel.name, destination: destination, message: message,
+            tokenHashes: tokens.map(\.hashHex))
     }
 }

@@ -20,12 +20,23 @@ public struct NudgeDeliveryConfiguration: Sendable {
     public var tokenLifetime: TimeInterval
     /// What webhook and Slack URLs may lead to besides the public internet (`CONCORD_WEBHOOK_ALLOW_HOSTS`).
     public var webhookHosts: WebhookHostPolicy
+    /// How long a sender keeps trying to record an outcome the database could not take (a failover, a
+    /// restart), beyond the time its sends may take. Every worker must use the same value: it sets when
+    /// others give up waiting for the outcome and take the claim back.
+    public var outcomeRetryLimit: TimeInterval
+
+    /// A message not started this long after its claim is given back unsent, so a slow endpoint cannot
+    /// push a send past the point where others take the claim back.
+    static let sendStartLimit: TimeInterval = 30
+    /// Covers clocks of different hosts and a last outcome transaction still in flight.
+    static let claimMargin: TimeInterval = 60
 
     public init(
         publicBaseURL: String, smtp: SMTPConfiguration? = nil, httpTimeout: Duration = .seconds(10),
         httpAttempts: Int = 3, httpBackoff: Backoff = Backoff(base: 1, cap: 30),
         runBackoff: Backoff = Backoff(base: 300, cap: 6 * 3600), maxDeliveryRuns: Int = 5,
-        tokenLifetime: TimeInterval = 14 * 86_400, webhookHosts: WebhookHostPolicy = WebhookHostPolicy()
+        tokenLifetime: TimeInterval = 14 * 86_400, webhookHosts: WebhookHostPolicy = WebhookHostPolicy(),
+        outcomeRetryLimit: TimeInterval = 120
     ) {
         self.webhookHosts = webhookHosts
         self.publicBaseURL = publicBaseURL
@@ -36,7 +47,23 @@ public struct NudgeDeliveryConfiguration: Sendable {
         self.runBackoff = runBackoff
         self.maxDeliveryRuns = max(1, maxDeliveryRuns)
         self.tokenLifetime = tokenLifetime
+        self.outcomeRetryLimit = max(0, outcomeRetryLimit)
     }
+
+    /// The longest one message's send may take: every HTTP try timing out, with the longest pauses between.
+    /// (An SMTP exchange is bounded by its own socket timeouts, of the same order.)
+    var maxSendDuration: TimeInterval {
+        Double(httpAttempts) * httpTimeout.timeInterval + Double(httpAttempts - 1) * httpBackoff.cap
+    }
+
+    /// How long after its claim a sender may still record an outcome: the last send starts by
+    /// `sendStartLimit`, takes at most `maxSendDuration`, then its outcome is retried for `outcomeRetryLimit`.
+    var outcomeDeadline: TimeInterval { Self.sendStartLimit + maxSendDuration + outcomeRetryLimit }
+
+    /// A `sending` claim older than this has no sender that will still record it, so it is taken back and
+    /// sent again (with the defaults: 30 + 90 + 120 + 60 s = 5 minutes). Younger claims are left alone even
+    /// when the leader's lock is free, unless their sender is known to be dead.
+    public var claimStaleAfter: TimeInterval { outcomeDeadline + Self.claimMargin }
 
     func answerURL(token: String) -> String {
         (publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL) + "/answer/" + token

@@ -14,6 +14,8 @@ public struct WorkerEnvironment: Sendable {
     public var leaseSeconds: Int
     /// Nudge delivery attempts older than this are pruned (30 days at least: the database keeps those).
     public var deliveryRetentionDays: Int
+    /// How long a nudge outcome the database could not take (a failover) is retried; the same on every worker.
+    public var outcomeRetrySeconds: Int
     /// Where `/healthz`, `/readyz` and `/metrics` are served.
     public var statusHost: String
     public var statusPort: Int
@@ -35,6 +37,7 @@ public struct WorkerEnvironment: Sendable {
         leaseSeconds = try settings.integer("worker.lease_seconds", default: 30, range: 1...3600)
         deliveryRetentionDays = try settings.integer(
             "nudge.delivery_retention_days", default: 180, range: 30...36_500)
+        outcomeRetrySeconds = try settings.integer("nudge.outcome_retry_seconds", default: 120, range: 10...3600)
         publicBaseURL = try settings.url("public_base_url", default: "http://127.0.0.1:8080")
         statusHost = try settings.string("worker.status_host") ?? "127.0.0.1"
         statusPort = try settings.integer("worker.status_port", default: 8081, range: 0...65535)

@@ -52,7 +52,8 @@ public struct WorkerJobs: Sendable {
             store: store,
             configuration: NudgeDeliveryConfiguration(
                 publicBaseURL: environment.publicBaseURL, smtp: environment.smtp,
-                webhookHosts: environment.webhookHosts),
+                webhookHosts: environment.webhookHosts,
+                outcomeRetryLimit: TimeInterval(environment.outcomeRetrySeconds)),
             logger: logger)
         let sweep = NudgeExpirySweep(store: store, deliveryRetentionDays: environment.deliveryRetentionDays)
         registry.register(kind: Kind.planAll) { _ in
@@ -66,8 +67,9 @@ public struct WorkerJobs: Sendable {
             metrics.recordPlanning(summary)
             logger.info("planned nudges", metadata: ["org": "\(args.orgID)", "summary": "\(summary)"])
         }
-        registry.register(kind: Kind.deliverOrganisation, args: OrganisationArgs.self) { args, _ in
-            let report = try await deliverer.deliverDue(orgID: args.orgID)
+        registry.register(kind: Kind.deliverOrganisation, args: OrganisationArgs.self) { args, job in
+            let report = try await deliverer.deliverDue(
+                orgID: args.orgID, claimant: NudgeClaimant(jobID: job.id, attempt: job.attempt))
             metrics.recordDelivery(report)
             logger.info("delivered nudges", metadata: ["org": "\(args.orgID)", "report": "\(report)"])
         }

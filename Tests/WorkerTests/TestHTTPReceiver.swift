@@ -19,6 +19,7 @@ final class TestHTTPReceiver: @unchecked Sendable {
     private var statuses: [Int]
     private var received: [ReceivedRequest] = []
     private var held: [Int32] = []
+    private var holdNextRequest = false
 
     init(statuses: [Int]) throws {
         self.statuses = statuses
@@ -43,6 +44,25 @@ final class TestHTTPReceiver: @unchecked Sendable {
 
     var requests: [ReceivedRequest] { lock.withLock { received } }
 
+    /// Requests held unanswered now.
+    var heldCount: Int { lock.withLock { held.count } }
+
+    /// Holds the next request unanswered (as status 0 does) until `answerHeld`.
+    func holdNext() { lock.withLock { holdNextRequest = true } }
+
+    /// Answers the requests held so far (status 0) with `status`, as a late answer.
+    func answerHeld(status: Int) {
+        let clients = lock.withLock {
+            defer { held.removeAll() }
+            return held
+        }
+        let response = "HTTP/1.1 \(status) Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        for client in clients {
+            _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
+            close(client)
+        }
+    }
+
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -56,6 +76,10 @@ final class TestHTTPReceiver: @unchecked Sendable {
             if let request = read(client) {
                 let status = lock.withLock {
                     received.append(request)
+                    if holdNextRequest {
+                        holdNextRequest = false
+                        return 0
+                    }
                     return statuses.count > 1 ? statuses.removeFirst() : statuses.first ?? 200
                 }
                 if status == 0 {
