@@ -37,12 +37,6 @@ struct NudgeFixture {
             database: database, owner: owner, worker: database.pool(user: "concord_worker"), orgID: orgID)
     }
 
-    /// Closes both pools, so a test gives its connections back to the shared cluster when it ends.
-    func close() async {
-        await owner.close()
-        await worker.close()
-    }
-
     func execute(_ statement: SQL) async throws {
         try await owner.withConnection { _ = try await $0.execute(statement) }
     }
