@@ -19,7 +19,8 @@ import Testing
         let operations = try WallOperation.fromDocument()
         #expect(operations.count >= 55, "the document's operations with path parameters")
         for operation in operations {
-            for parameter in operation.pathParameters where parameter != "org" {
+            for parameter in operation.pathParameters
+            where parameter != "org" && WallOperation.literals[parameter] == nil {
                 #expect(
                     WallOperation.kind(ofPathParameter: parameter, in: operation.template) != nil,
                     "\(operation): no kind of row known for {\(parameter)}; teach WallOperation.kind about it")
@@ -174,6 +175,15 @@ struct WallSeed: Sendable {
             )["id"] as? String
         ids["intangible"] =
             try await create("\(programme)/intangibles", #"{"description":"\#(label) vocabulary"}"#)["id"] as? String
+        ids["skill"] = try await create("/skills", #"{"name":"\#(label) Skill"}"#)["id"] as? String
+        ids["role"] =
+            try await create(
+                "/roles",
+                #"{"name":"\#(label) Role","members":["\#(ids["leader"]!)"],"levels":[{"skill_id":"\#(ids["skill"]!)","required_level":"70"}],"pathway":["\#(ids["programme"]!)"]}"#
+            )["id"] as? String
+        // An address literal on the public internet: the webhook guard needs no DNS to allow it.
+        let endpoint = try await create("/webhook-endpoints", #"{"url":"https://93.184.216.34/\#(label)"}"#)
+        ids["webhook"] = (endpoint["endpoint"] as? [String: Any])?["id"] as? String
         #expect(Set(ids.keys) == Set(WallOperation.kinds), "one of every kind")
         return WallSeed(ids: ids.compactMapValues { $0.lowercased() })
     }
@@ -195,8 +205,11 @@ struct WallOperation: Sendable, CustomStringConvertible {
 
     static let kinds = [
         "org", "area", "leader", "initiative", "tree", "goal", "node", "rating", "programme", "cost", "participant",
-        "measure", "intangible",
+        "measure", "intangible", "skill", "role", "webhook",
     ]
+
+    /// Path parameters that name no row but a choice the route offers; they are filled in, never B's.
+    static let literals = ["kind": "leaders"]
 
     /// The kind of row a path parameter names: `{id}` and `{item}` by the collection before them.
     static func kind(ofPathParameter name: String, in template: String) -> String? {
@@ -207,10 +220,12 @@ struct WallOperation: Sendable, CustomStringConvertible {
         case "node": return "node"
         case "parent": return "goal"
         case "initiative": return "initiative"
+        case "role": return "role"
         case "id", "item":
             return [
                 "areas": "area", "leaders": "leader", "initiatives": "initiative", "programmes": "programme",
                 "costs": "cost", "participants": "participant", "measures": "measure", "intangibles": "intangible",
+                "webhook-endpoints": "webhook",
             ][collection]
         default: return nil
         }
@@ -225,7 +240,9 @@ struct WallOperation: Sendable, CustomStringConvertible {
         case "goal_node_id", "node_id": "node"
         case "parent_ids", "from_parent_id", "to_parent_id": "goal"
         case "parent_id": template.contains("/goal-trees") ? "goal" : "area"
-        case "programme_id": "programme"
+        case "programme_id", "pathway": "programme"
+        case "members": "leader"
+        case "skill_id", "skill_ids": "skill"
         default: nil
         }
     }
@@ -295,6 +312,9 @@ struct WallOperation: Sendable, CustomStringConvertible {
     func attempts(own: [String: String]) -> [WallAttempt] {
         func path(foreign: Set<String>) -> String {
             pathParameters.reduce(template) { path, name in
+                if let literal = Self.literals[name] {
+                    return path.replacingOccurrences(of: "{\(name)}", with: literal)
+                }
                 let kind = name == "org" ? "org" : Self.kind(ofPathParameter: name, in: template) ?? "unknown"
                 return path.replacingOccurrences(
                     of: "{\(name)}", with: foreign.contains(name) ? "@@\(kind)@@" : own[kind] ?? UUID().uuidString)
@@ -308,7 +328,7 @@ struct WallOperation: Sendable, CustomStringConvertible {
                 where: "organisation and ids in the path", method: method, path: path(foreign: Set(pathParameters)),
                 body: self.body, ifMatch: ifMatch, expectsRefusal: true)
         ]
-        for parameter in pathParameters where parameter != "org" {
+        for parameter in pathParameters where parameter != "org" && Self.literals[parameter] == nil {
             attempts.append(
                 WallAttempt(
                     where: "id in {\(parameter)}", method: method, path: path(foreign: [parameter]),
