@@ -184,7 +184,9 @@ async def initiative_detail(org: str, initiative_id: uuid.UUID, authorization: s
                 results.append(
                     await connection.fetch(statement["sql"], *arguments(statement, org_id, initiative_id, actor))
                 )
-    initiative_rows, area_rows, leader_rows = results[-3:]
+    # The read's five statements, as the API sends them: the initiative, its areas, its required leaders with
+    # their latest ratings, its time to alignment, and its support drops.
+    initiative_rows, area_rows, leader_rows, alignment_time_rows, drop_rows = results[-5:]
     if not initiative_rows:
         raise problem(404, f"initiative {initiative_id}")
     i = initiative_rows[0]
@@ -230,6 +232,8 @@ async def initiative_detail(org: str, initiative_id: uuid.UUID, authorization: s
             for row in leader_rows
         ],
         "alignment": alignment(i["importance"], leader_rows, window, now),
+        "time_to_alignment": dict(alignment_time_rows[0]) if alignment_time_rows else None,
+        "support_drops": [dict(row) for row in drop_rows],
     }
     return JSONResponse(content=json_ready(body), headers={"ETag": f'"{i["version"]}"'})
 
@@ -246,4 +250,6 @@ def json_ready(value):
         return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
