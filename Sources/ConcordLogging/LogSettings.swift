@@ -28,11 +28,7 @@ public struct LogSettings: Sendable {
     public func handler(
         label: String, metadataProvider: Logger.MetadataProvider? = nil, sink: LogSink = .standardError
     ) -> any LogHandler {
-        var handler: any LogHandler =
-            switch format {
-            case .json: JSONLogHandler(label: label, metadataProvider: metadataProvider, sink: sink)
-            case .text: TextLogHandler(label: label, metadataProvider: metadataProvider, sink: sink)
-            }
+        var handler = LineLogHandler(label: label, format: format, metadataProvider: metadataProvider, sink: sink)
         handler.logLevel = level
         return handler
     }

@@ -14,7 +14,7 @@ import Testing
     @Test func aRequestsLinesAreJSONWithItsID() async throws {
         let fixture = try await APIFixture.make()
         let lines = CapturedLines()
-        let logger = Logger(label: "concord-api") { JSONLogHandler(label: $0, sink: lines.sink) }
+        let logger = Logger(label: "concord-api") { LineLogHandler(label: $0, format: .json, sink: lines.sink) }
         let router = APIServer.makeRouter(
             APIDependencies(
                 store: Store(pool: fixture.apiPool), keys: KeyDirectory(pool: fixture.apiPool), keyCacheLifetime: .zero)

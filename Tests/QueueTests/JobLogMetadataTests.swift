@@ -11,7 +11,7 @@ import Testing
         let db = try await TestDatabase.shared.create()
         let lines = LogLines()
         let logger = Logger(label: "jobs") { label in
-            JSONLogHandler(label: label, metadataProvider: JobLogMetadata.provider, sink: lines.sink)
+            LineLogHandler(label: label, format: .json, metadataProvider: JobLogMetadata.provider, sink: lines.sink)
         }
         let ran = Probe<Int64>()
         var registry = JobRegistry()
