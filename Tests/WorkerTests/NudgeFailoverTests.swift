@@ -141,11 +141,8 @@ import Testing
         let down = outcomes.filter { $0.start >= outageStart && $0.start < outageEnd }
         #expect(down.contains { $0.status == 503 }, "no 503 while there was no primary")
         #expect(down.filter { $0.status == 503 }.allSatisfy { $0.retryAfter != nil })
-        // The typical refusal comes at once; none may wait out the pool's acquire timeout (10 s), which is what
-        // a hang would look like. (A straggler of a few seconds was seen: a reconnect attempt in flight.)
-        let refusals = down.filter { $0.status == 503 }.map { $0.end - $0.start }.sorted()
-        let median = refusals.isEmpty ? Duration.zero : refusals[refusals.count / 2]
-        #expect(median < .seconds(1), "the median 503 took \(median) while there was no primary")
+        // No request may wait out the pool's acquire timeout (10 s): that is what a hang looks like. Refusals
+        // while the standby is not yet promoted can take seconds (each tries the multi-host string anew).
         let slowest = down.map { $0.end - $0.start }.max() ?? .zero
         #expect(slowest < .seconds(10), "a request waited \(slowest) while there was no primary")
         #expect(await log.lastAreCreated(10))
