@@ -94,8 +94,12 @@ import Testing
         let outcomes = await log.outcomes
         let (outageStart, outageEnd) = try #require(await log.outage)
         #expect(outcomes.filter { $0.end < outageStart }.allSatisfy { $0.status == 201 })
-        let down = outcomes.filter { $0.start >= outageStart && $0.start < outageEnd }
-        #expect(down.contains { $0.status == 503 }, "no 503 while there was no primary")
+        // Requests in flight at any moment without a primary: on a busy machine a refusal can take longer than
+        // the whole window, so a writer may start none inside it.
+        let down = outcomes.filter { $0.start < outageEnd && $0.end > outageStart }
+        #expect(
+            down.contains { $0.status == 503 },
+            "no 503 while there was no primary: \(outcomes.suffix(40).map { "\($0.status) \($0.end - $0.start)" })")
         #expect(down.filter { $0.status == 503 }.allSatisfy { $0.retryAfter == Problem.retryAfterSeconds })
         // No request may wait out the pool's acquire timeout (10 s): that is what a hang looks like. Refusals
         // while the standby is not yet promoted can take seconds (each tries the multi-host string anew).
