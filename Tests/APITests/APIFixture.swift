@@ -37,7 +37,14 @@ struct APIFixture {
                 authFailures: authFailures, webhookHosts: webhookHosts))
         return Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            logger: logger)
+            logger: logger ?? Self.quietLogger)
+    }
+
+    /// Request lines at info would bury a failing test's report at the end of CI's output; warnings still show.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "concord-api-test")
+        logger.logLevel = .warning
+        return logger
     }
 
     /// Gives the connections back: pools live until closed, and the test cluster's slots are shared by every

@@ -29,7 +29,9 @@ import Testing
                 conninfo: cluster.tcpConninfo(user: "concord_api") + " connect_timeout=2", maxConnections: 4))
         let router = APIServer.makeRouter(
             APIDependencies(store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: .zero))
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: APIFixture.quietLogger)
         let log = OutcomeLog()
         // A queue worker on the same server, to show it too carries on after the outage by itself.
         let workerConninfo = cluster.tcpConninfo(user: "concord_worker") + " connect_timeout=2"

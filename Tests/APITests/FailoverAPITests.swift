@@ -46,7 +46,9 @@ import Testing
         let pool = ConnectionPool(PoolConfiguration(conninfo: api, maxConnections: 4))
         let router = APIServer.makeRouter(
             APIDependencies(store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: .zero))
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: APIFixture.quietLogger)
         let log = OutcomeLog()
         let acknowledged = AcknowledgedNames()
         try await app.test(.live) { client in
