@@ -170,6 +170,11 @@ import Testing
             let page2 = try await client.send(.get, "\(base)?leader_id=\(seed.leader)&limit=2&after=\(next)", key: key)
             #expect(page2.items.compactMap { $0["id"] as? String } == [earlierID])
             #expect(page2.json["next"] == nil)
+            let own = try await client.send(
+                .get, "/v1/orgs/\(org)/leaders/\(seed.leader)/assessments?limit=2", key: key)
+            #expect(own.items.compactMap { $0["id"] as? String } == [laterID, id], "the leader's own list")
+            let unknown = try await client.send(.get, "/v1/orgs/\(org)/leaders/\(UUID())/assessments", key: key)
+            #expect(unknown.status == .notFound)
             #expect(try await client.send(.get, "\(base)?framework_id=\(seed.framework)", key: key).items.count == 5)
             #expect(try await client.send(.get, "\(base)?framework_id=\(seed.otherFramework)", key: key).items.isEmpty)
             let badCursor = try await client.send(.get, "\(base)?after=nonsense", key: key)
@@ -287,6 +292,8 @@ import Testing
                 .patch, "\(base)/assessment-frameworks/\(a.framework)/dimensions/\(b.dimensions[0])", key: acmeKey,
                 json: #"{"name":"stolen"}"#, headers: [.ifMatch: "\"1\""])
             #expect(bDimension.status == .notFound)
+            let bLeader = try await client.send(.get, "\(base)/leaders/\(b.leader)/assessments", key: acmeKey)
+            #expect(bLeader.status == .notFound, "B's leader's list")
             let filtered = try await client.send(.get, "\(base)/assessments?leader_id=\(b.leader)", key: acmeKey)
             #expect(filtered.status == .ok)
             #expect(filtered.items.isEmpty)

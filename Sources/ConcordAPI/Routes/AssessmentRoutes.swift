@@ -3,7 +3,7 @@ import ConcordStore
 import Foundation
 import Hummingbird
 
-/// `/v1/orgs/{org}/assessments`: dated assessments of leaders, scored on their framework's dimensions. Scores
+/// `/v1/orgs/{org}/assessments` and `/v1/orgs/{org}/leaders/{id}/assessments`: dated assessments of leaders, scored on their framework's dimensions. Scores
 /// travel as decimal strings ("72.5"), as the API's other decimals do; JSON numbers are accepted on input.
 /// A wrong assessment is corrected (PATCH) or deleted; the skill gaps read the latest one.
 struct AssessmentRoutes {
@@ -64,6 +64,20 @@ struct AssessmentRoutes {
                     body: assessment, location: "/v1/orgs/\(scope.orgID)/assessments/\(assessment.id)",
                     version: assessment.version)
             }
+        }
+        // A leader's own list: as the filtered one, but an unknown leader is a 404 rather than an empty page.
+        group.get("orgs/:org/leaders/:id/assessments") { request, context -> Response in
+            let scope = try await dependencies.scope(context, require: .read)
+            let id = try RouteSupport.id(context, "id", entity: "leader")
+            let (leader, page) = try await dependencies.store.read(
+                scope,
+                StoreRead.zip(
+                    Reads.leader(id),
+                    Reads.assessments(
+                        leaderID: id, frameworkID: try RouteSupport.uuidQuery(request, "framework_id"),
+                        page: try Self.page(request))))
+            guard leader != nil else { throw Problem.notFound("leader \(id)") }
+            return try RouteSupport.json(page)
         }
         assessments.get(":id") { _, context -> Response in
             let scope = try await dependencies.scope(context, require: .read)
