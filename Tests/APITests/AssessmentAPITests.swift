@@ -318,6 +318,50 @@ import Testing
         }
     }
 
+    @Test func aCorrectionOrDeletionShowsAtOnceInTheSkillsGaps() async throws {
+        let fixture = try await APIFixture.make()
+        defer { Task { await fixture.close() } }
+        let org = try await fixture.createOrganisation("Acme")
+        let key = try await fixture.key(for: org).secret
+        try await fixture.application().test(.live) { client in
+            let seed = try await Seed.make(client, org: org, key: key)
+            let base = "/v1/orgs/\(org)"
+            let skill = try await client.send(
+                .post, "\(base)/skills", key: key, json: #"{"name":"Capacity","dimension_id":"\#(seed.dimensions[0])"}"#
+            )
+            let skillID = try #require(skill.json["id"] as? String)
+            let role = try await client.send(
+                .post, "\(base)/roles", key: key,
+                json:
+                    #"{"name":"Head","members":["\#(seed.leader)"],"levels":[{"skill_id":"\#(skillID)","required_level":"70"}],"pathway":[]}"#
+            )
+            let roleID = try #require(role.json["id"] as? String)
+            func gap() async throws -> (level: String?, gap: String?) {
+                let gaps = try await client.send(.get, "\(base)/roles/\(roleID)/gaps", key: key)
+                let leader = (gaps.json["leaders"] as? [[String: Any]])?.first
+                let skill = (leader?["skills"] as? [[String: Any]])?.first
+                return (skill?["level"] as? String, skill?["gap"] as? String)
+            }
+            let recorded = try await client.send(
+                .post, "\(base)/assessments", key: key,
+                json:
+                    #"{"leader_id":"\#(seed.leader)","framework_id":"\#(seed.framework)","assessed_on":"2026-03-01","assessor":"coach","scores":[{"dimension_id":"\#(seed.dimensions[0])","score":"52.5"}]}"#
+            )
+            let id = try #require(recorded.json["id"] as? String)
+            #expect(try await gap() == ("52.5", "17.5"))
+            let corrected = try await client.send(
+                .patch, "\(base)/assessments/\(id)", key: key,
+                json: #"{"scores":[{"dimension_id":"\#(seed.dimensions[0])","score":65}]}"#,
+                headers: [.ifMatch: "\"1\""])
+            #expect(corrected.status == .ok)
+            #expect(try await gap() == ("65", "5"))
+            let deleted = try await client.send(
+                .delete, "\(base)/assessments/\(id)", key: key, headers: [.ifMatch: "\"2\""])
+            #expect(deleted.status == .noContent)
+            #expect(try await gap() == (nil, "70"), "never scored again: the whole requirement is the gap")
+        }
+    }
+
     /// Two leaders, a framework with two dimensions, and another framework with one.
     struct Seed {
         let leader: String
