@@ -184,6 +184,15 @@ struct WallSeed: Sendable {
         // An address literal on the public internet: the webhook guard needs no DNS to allow it.
         let endpoint = try await create("/webhook-endpoints", #"{"url":"https://93.184.216.34/\#(label)"}"#)
         ids["webhook"] = (endpoint["endpoint"] as? [String: Any])?["id"] as? String
+        let framework = try await create(
+            "/assessment-frameworks", #"{"name":"\#(label) Framework","dimensions":[{"name":"\#(label) capacity"}]}"#)
+        ids["framework"] = framework["id"] as? String
+        ids["dimension"] = (framework["dimensions"] as? [[String: Any]])?.first?["id"] as? String
+        ids["assessment"] =
+            try await create(
+                "/assessments",
+                #"{"leader_id":"\#(ids["leader"]!)","framework_id":"\#(ids["framework"]!)","assessed_on":"2026-03-01","assessor":"\#(label) coach","scores":[{"dimension_id":"\#(ids["dimension"]!)","score":"70"}]}"#
+            )["id"] as? String
         #expect(Set(ids.keys) == Set(WallOperation.kinds), "one of every kind")
         return WallSeed(ids: ids.compactMapValues { $0.lowercased() })
     }
@@ -205,7 +214,7 @@ struct WallOperation: Sendable, CustomStringConvertible {
 
     static let kinds = [
         "org", "area", "leader", "initiative", "tree", "goal", "node", "rating", "programme", "cost", "participant",
-        "measure", "intangible", "skill", "role", "webhook",
+        "measure", "intangible", "skill", "role", "webhook", "framework", "dimension", "assessment",
     ]
 
     /// Path parameters that name no row but a choice the route offers; they are filled in, never B's.
@@ -225,7 +234,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
             return [
                 "areas": "area", "leaders": "leader", "initiatives": "initiative", "programmes": "programme",
                 "costs": "cost", "participants": "participant", "measures": "measure", "intangibles": "intangible",
-                "webhook-endpoints": "webhook",
+                "webhook-endpoints": "webhook", "assessment-frameworks": "framework", "dimensions": "dimension",
+                "assessments": "assessment",
             ][collection]
         default: return nil
         }
@@ -243,6 +253,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
         case "programme_id", "pathway": "programme"
         case "members": "leader"
         case "skill_id", "skill_ids": "skill"
+        case "framework_id": "framework"
+        case "dimension_id", "dimension_ids": "dimension"
         default: nil
         }
     }
