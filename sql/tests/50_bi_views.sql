@@ -24,7 +24,8 @@ SELECT has_view('bi', v, format('view bi.%s exists', v))
 FROM unnest(ARRAY['initiatives', 'alignment_matrix', 'alignment_trend',
                   'goal_tree_nodes', 'nudge_activity', 'ld_roi_latest', 'ld_roi_history',
                   'ld_participation', 'portfolio', 'time_to_alignment',
-                  'time_to_alignment_areas', 'skill_gaps', 'skill_gaps_by_area']) AS v;
+                  'time_to_alignment_areas', 'skill_gaps', 'skill_gaps_by_area',
+                  'readiness_answers', 'readiness_by_group']) AS v;
 
 SELECT is_empty($$
   SELECT c.relname || ' (relkind ' || c.relkind::text || ')'
