@@ -181,12 +181,12 @@ import Testing
                 people.exec1: (4, 5, 3), people.exec2: (4, 4, 3), people.hr: (4, 1, 2),
                 people.area1: (2, 3, 3), people.area2: (1, 2, 3),
             ]
-            func form(_ leader: UUID, leaving: String? = nil) -> String {
+            func score(_ leader: UUID, _ id: String) -> Int {
                 let mine = scores[leader]!
-                return active.filter { $0 != leaving }.map { id in
-                    let score = id == new ? mine.new : id == ids[0] ? mine.q1 : id == ids[2] ? mine.q3 : 3
-                    return "q-\(id)=\(score)"
-                }.joined(separator: "&")
+                return id == new ? mine.new : id == ids[0] ? mine.q1 : id == ids[2] ? mine.q3 : 3
+            }
+            func form(_ leader: UUID, leaving: String? = nil) -> String {
+                active.filter { $0 != leaving }.map { "q-\($0)=\(score(leader, $0))" }.joined(separator: "&")
             }
             let incomplete = try await client.page(.post, path(people.hr), form: form(people.hr, leaving: ids[4]))
             #expect(incomplete.status == .unprocessableContent)
@@ -210,7 +210,24 @@ import Testing
                 notAnswered.map { ($0["leader_id"] as? String)?.lowercased() } == [people.area2.uuidString.lowercased()]
             )
             #expect(notAnswered.first?["group"] as? String == "area")
-            #expect(try await client.page(.post, path(people.area2), form: form(people.area2)).status == .ok)
+            // A client answers the same link in JSON: the questionnaire, then every score once.
+            let prompt = try await client.execute(uri: path(people.area2), method: .get, headers: [:], body: nil)
+            #expect(prompt.status == .ok)
+            #expect(prompt.json["leader_group"] as? String == "area")
+            #expect(
+                (prompt.json["questions"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? String)?.lowercased() }
+                    == active.map { $0.lowercased() })
+            let scored = active.map { #"{"question_id":"\#($0)","score":\#(score(people.area2, $0))}"# }
+            let twice = try await client.answer(path(people.area2), #"{"scores":[\#(scored[0]),\#(scored[0])]}"#)
+            #expect(twice.status == .unprocessableContent)
+            let recorded = try await client.answer(
+                path(people.area2), #"{"scores":[\#(scored.joined(separator: ","))]}"#)
+            #expect(recorded.status == .created, "\(recorded.text)")
+            #expect(recorded.json["answers"] as? Int == 8)
+            let again = try await client.answer(
+                path(people.area2), #"{"scores":[\#(scored.joined(separator: ","))]}"#)
+            #expect(again.status == .conflict)
+            #expect(again.headers[.contentType] == "application/problem+json")
 
             // Results, hand-checked: Q1 means executive (5+4)/2 = 4.5, HR 1, area (3+2)/2 = 2.5: spread 3.5;
             // the new question 4, 4, (2+1)/2 = 1.5: spread 2.5; Q3 3, 2, 3: spread 1; the rest 0.
@@ -276,6 +293,12 @@ extension TestClientProtocol {
         if json != nil { headers[.contentType] = "application/json" }
         if let ifMatch { headers[.ifMatch] = "\"\(ifMatch)\"" }
         return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// What an API client does with an answer link: posts JSON.
+    fileprivate func answer(_ uri: String, _ json: String) async throws -> TestResponse {
+        try await execute(
+            uri: uri, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json))
     }
 
     /// What a browser does with an answer link: opens the page, or posts its form.

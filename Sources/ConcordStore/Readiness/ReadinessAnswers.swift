@@ -6,6 +6,7 @@ import PQ
 public struct ReadinessPage: Sendable, Equatable {
     public let organisationName: String
     public let leaderName: String
+    public let checkID: UUID
     public let checkTitle: String
     public let group: LeaderGroup
     public let questions: [Question]
@@ -26,7 +27,8 @@ extension Store {
         let scope = TenantScope(orgID: orgID, actor: "nudge:\(nudgeID)")
         let head = StoreRead([
             """
-            SELECT o.name AS org_name, l.name AS leader_name, c.title, r.leader_group, n.state, n.token_expires_at
+            SELECT o.name AS org_name, l.name AS leader_name, c.id AS check_id, c.title, r.leader_group, n.state,
+                   n.token_expires_at
             FROM nudges AS n
             JOIN organisations AS o ON o.org_id = n.org_id
             JOIN leaders AS l ON l.org_id = n.org_id AND l.id = n.leader_id
@@ -38,14 +40,15 @@ extension Store {
             try results[0].decodeAll { row in
                 (
                     try row.decode("org_name", as: String.self), try row.decode("leader_name", as: String.self),
-                    try row.decode("title", as: String.self), try row.decodeEnum("leader_group", as: LeaderGroup.self),
+                    try row.decode("check_id", as: UUID.self), try row.decode("title", as: String.self),
+                    try row.decodeEnum("leader_group", as: LeaderGroup.self),
                     try row.decode("state", as: String.self), try row.decode("token_expires_at", as: Date?.self)
                 )
             }.first
         }
         let questions = Reads.readinessQuestions(includeRetired: false)
         let (found, active) = try await read(scope, StoreRead.zip(head, questions))
-        guard let (organisation, leader, title, group, state, expires) = found else { return nil }
+        guard let (organisation, leader, check, title, group, state, expires) = found else { return nil }
         var closed: NudgeAnswerError?
         do {
             try Self.checkAnswerable(state: state, expiresAt: expires, now: now)
@@ -53,7 +56,7 @@ extension Store {
             closed = error
         }
         return ReadinessPage(
-            organisationName: organisation, leaderName: leader, checkTitle: title, group: group,
+            organisationName: organisation, leaderName: leader, checkID: check, checkTitle: title, group: group,
             questions: active.map { ReadinessPage.Question(id: $0.id, text: $0.text) }, closed: closed)
     }
 
