@@ -174,6 +174,7 @@ import Testing
             #expect(page.text.contains("Q1 readiness"))
             #expect(page.text.contains("1. We are ready to lead this change together."))
             #expect(page.text.contains("strongly agree"))
+            #expect(page.text.contains("Concord asks an organisation's leaders the same questions"), "its own footer")
             #expect(!page.text.contains("Leaders bind the team"), "the retired question is not asked")
 
             // Scores for the new question, Q1 and the reworded Q3; 3 for the rest.

@@ -79,6 +79,8 @@ struct ReadinessPageView {
     let group: String
     let error: [String]
     let questions: [Question]
+    /// The footer speaks of the readiness check rather than of initiatives.
+    let readiness = true
 
     struct Question {
         let index: Int
@@ -120,4 +122,5 @@ struct ReadinessThanksView {
     let organisation: String
     let title: String
     let message: String
+    let readiness = true
 }
