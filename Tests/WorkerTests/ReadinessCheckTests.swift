@@ -211,6 +211,7 @@ import Testing
                 notAnswered.map { ($0["leader_id"] as? String)?.lowercased() } == [people.area2.uuidString.lowercased()]
             )
             #expect(notAnswered.first?["group"] as? String == "area")
+            #expect(notAnswered.first?["delivery"] as? String == "sent")
             // A client answers the same link in JSON: the questionnaire, then every score once.
             let prompt = try await client.execute(uri: path(people.area2), method: .get, headers: [:], body: nil)
             #expect(prompt.status == .ok)

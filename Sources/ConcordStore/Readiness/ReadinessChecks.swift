@@ -65,6 +65,9 @@ public struct ReadinessResults: Sendable, Codable, Hashable {
         public let leaderID: UUID
         public let name: String
         public let group: LeaderGroup
+        /// Where the link stands: planned (not sent yet: guard rails, snooze), sending, sent, failed, skipped
+        /// (opted out, no channel) or expired.
+        public let delivery: String
     }
 }
 
@@ -108,9 +111,10 @@ extension Reads {
                 ORDER BY q.position, q.created_at, q.id, g.ord
                 """,
                 """
-                SELECT r.leader_id, l.name, r.leader_group
+                SELECT r.leader_id, l.name, r.leader_group, n.state
                 FROM readiness_recipients AS r
                 JOIN leaders AS l ON l.org_id = r.org_id AND l.id = r.leader_id
+                JOIN nudges AS n ON n.org_id = r.org_id AND n.id = r.nudge_id
                 WHERE r.org_id = app.current_org() AND r.check_id = \(id)::uuid AND r.answered_at IS NULL
                 ORDER BY l.name, r.leader_id
                 """,
@@ -157,7 +161,7 @@ extension Reads {
             let notAnswered = try results[2].decodeAll { row in
                 ReadinessResults.Recipient(
                     leaderID: try row.decode("leader_id"), name: try row.decode("name"),
-                    group: try row.decodeEnum("leader_group"))
+                    group: try row.decodeEnum("leader_group"), delivery: try row.decode("state"))
             }
             return ReadinessResults(
                 check: check, questions: ReadinessSpread.mostDisagreedFirst(questions) { $0.spread },
