@@ -153,7 +153,8 @@ GRANT SELECT, INSERT ON readiness_checks TO concord_api;
 GRANT SELECT, INSERT ON readiness_recipients TO concord_api;
 GRANT UPDATE (answered_at) ON readiness_recipients TO concord_api;
 GRANT SELECT, INSERT ON readiness_answers TO concord_api;
-GRANT INSERT ON nudges TO concord_api;
+-- Only readiness nudges, planned: no initiative, no state, no token.
+GRANT INSERT (org_id, readiness_check_id, leader_id, reason, period_key, due_at) ON nudges TO concord_api;
 -- The worker delivers readiness nudges like any other (it reads the check's
 -- title) and, like the API, reads the organisation's tenant tables.
 GRANT SELECT ON readiness_questions, readiness_checks, readiness_recipients, readiness_answers
