@@ -44,7 +44,7 @@ public struct AssessmentDimension: Sendable, Codable, Hashable, Identifiable {
     }
 }
 
-/// A dimension to create with its framework.
+/// A dimension to create with its framework, or (with `updateAssessmentDimension`) its fields as a whole.
 public struct NewDimension: Sendable, Codable, Hashable {
     public var name: String
     public var description: String
@@ -52,6 +52,75 @@ public struct NewDimension: Sendable, Codable, Hashable {
     public init(name: String, description: String = "") {
         self.name = name
         self.description = description
+    }
+
+    /// The description may be left out (it is then empty).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            description: try container.decodeIfPresent(String.self, forKey: .description) ?? "")
+    }
+
+    /// The current values of `dimension`.
+    public init(_ dimension: AssessmentDimension) {
+        self.init(name: dimension.name, description: dimension.description)
+    }
+}
+
+/// A framework's own fields, to replace them as a whole (its dimensions change one by one).
+public struct FrameworkFields: Sendable, Codable, Hashable {
+    public var name: String
+    public var description: String
+
+    public init(name: String, description: String = "") {
+        self.name = name
+        self.description = description
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            description: try container.decodeIfPresent(String.self, forKey: .description) ?? "")
+    }
+
+    /// The current values of `framework`.
+    public init(_ framework: AssessmentFramework) {
+        self.init(name: framework.name, description: framework.description)
+    }
+}
+
+/// One dimension's score in an assessment: 0 to 100 with up to two decimals (the column is numeric(5, 2)).
+public struct AssessmentScore: Sendable, Codable, Hashable {
+    public var dimensionID: UUID
+    @DecimalString public var score: Decimal
+
+    public init(dimensionID: UUID, score: Decimal) {
+        self.dimensionID = dimensionID
+        self.score = score
+    }
+}
+
+/// What a correction may change of an assessment; its leader and framework stay. `scores` replaces them all.
+public struct AssessmentFields: Sendable, Codable, Hashable {
+    public var assessedOn: CivilDate
+    public var assessor: String
+    public var notes: String
+    public var scores: [AssessmentScore]
+
+    public init(assessedOn: CivilDate, assessor: String, notes: String, scores: [AssessmentScore]) {
+        self.assessedOn = assessedOn
+        self.assessor = assessor
+        self.notes = notes
+        self.scores = scores
+    }
+
+    /// The current values of `assessment`.
+    public init(_ assessment: Assessment) {
+        self.init(
+            assessedOn: assessment.assessedOn, assessor: assessment.assessor, notes: assessment.notes,
+            scores: assessment.scores)
     }
 }
 
@@ -65,15 +134,15 @@ public struct Assessment: Sendable, Codable, Hashable, Identifiable {
     public var notes: String
     public let createdAt: Date
     public var version: Int
-    /// Score (0-100) per dimension id.
-    public var scores: [UUID: Decimal]
+    /// Scores (0-100), in the framework's dimension order.
+    public var scores: [AssessmentScore]
 
     static let columns = """
         asm.id, asm.leader_id, asm.framework_id, (asm.assessed_on - DATE '1970-01-01') AS assessed_on,
         asm.assessor, asm.notes, asm.created_at, asm.version
         """
 
-    init(row: Row, scores: [UUID: Decimal]) throws {
+    init(row: Row, scores: [AssessmentScore]) throws {
         id = try row.decode("id")
         leaderID = try row.decode("leader_id")
         frameworkID = try row.decode("framework_id")

@@ -26,11 +26,16 @@ extension TenantTransaction {
         return try AssessmentFramework(row: results[0][0], dimensions: dimensions)
     }
 
-    /// Adds a dimension after the framework's last one.
+    /// Adds a dimension after the framework's last one; the framework's version moves on, since what it reads
+    /// as changed.
     public func addAssessmentDimension(to frameworkID: UUID, _ dimension: NewDimension) async throws
         -> AssessmentDimension
     {
-        let result = try await transaction.query(
+        let results = try await transaction.pipeline([
+            """
+            UPDATE assessment_frameworks AS af SET version = af.version + 1
+            WHERE af.org_id = \(orgID)::uuid AND af.id = \(frameworkID)::uuid
+            """,
             """
             INSERT INTO assessment_dimensions AS ad (org_id, framework_id, name, description, position)
             SELECT \(orgID)::uuid, af.id, \(dimension.name), \(dimension.description),
@@ -39,15 +44,16 @@ extension TenantTransaction {
             FROM assessment_frameworks AS af
             WHERE af.org_id = \(orgID)::uuid AND af.id = \(frameworkID)::uuid
             RETURNING \(unescaped: AssessmentDimension.columns)
-            """)
-        guard let row = result.first else {
+            """,
+        ])
+        guard let row = results[1].first else {
             throw StoreError.notFound(entity: "assessment framework", id: frameworkID.uuidString)
         }
         return try AssessmentDimension(row: row)
     }
 
     /// Archives the framework if it is still at `expectedVersion`; its assessments stay.
-    public func archiveAssessmentFramework(_ id: UUID, expectedVersion: Int) async throws {
+    public func archiveAssessmentFramework(_ id: UUID, expectedVersion: Int) async throws -> AssessmentFramework {
         _ = try await updateVersioned(
             """
             UPDATE assessment_frameworks AS af
@@ -55,6 +61,7 @@ extension TenantTransaction {
             WHERE af.org_id = \(orgID)::uuid AND af.id = \(id)::uuid AND af.version = \(expectedVersion)::int4
             RETURNING af.id
             """, table: "assessment_frameworks", entity: "assessment framework", id: id, decode: { _ in () })
+        return try await requireFramework(id)
     }
 
     /// Records a dated assessment with its scores (0-100 per dimension of the framework) in one round trip.
@@ -81,7 +88,7 @@ extension TenantTransaction {
                 """)
         }
         let results = try await transaction.pipeline(statements)
-        return try Assessment(row: results[0][0], scores: scores)
+        return try Assessment(row: results[0][0], scores: try await assessmentScores(of: id))
     }
 }
 
@@ -110,19 +117,17 @@ extension Reads {
             ORDER BY asm.assessed_on DESC, asm.created_at DESC, asm.id
             """,
             """
-            SELECT sc.assessment_id, sc.dimension_id, sc.score
+            SELECT \(unescaped: AssessmentScore.columns)
             FROM assessments AS asm
             JOIN assessment_scores AS sc ON sc.org_id = asm.org_id AND sc.assessment_id = asm.id
+            JOIN assessment_dimensions AS ad ON ad.org_id = sc.org_id AND ad.id = sc.dimension_id
             WHERE asm.org_id = app.current_org() AND asm.leader_id = \(leaderID)::uuid
+            ORDER BY ad.position, ad.name
             """,
         ]) { results in
-            var scores: [UUID: [UUID: Decimal]] = [:]
-            for row in results[1] {
-                let (assessment, dimension, score) = try row.decode((UUID, UUID, Decimal).self)
-                scores[assessment, default: [:]][dimension] = score
-            }
+            let scores = try AssessmentScore.grouped(results[1])
             return try results[0].decodeAll { row in
-                try Assessment(row: row, scores: scores[try row.decode("id", as: UUID.self)] ?? [:])
+                try Assessment(row: row, scores: scores[try row.decode("id", as: UUID.self)] ?? [])
             }
         }
     }

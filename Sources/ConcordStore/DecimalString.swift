@@ -47,9 +47,17 @@ public struct DecimalString: Sendable, Hashable, Codable {
     static func format(_ value: Decimal) -> String { value.description }
 }
 
-/// As `DecimalString`, for a value that may be absent (JSON `null` or a missing key).
+/// A decimal wrapper that `OptionalDecimal` can make optional: it reads itself from a single value and writes
+/// the value back in its string form.
+public protocol DecimalJSONForm: Codable, Sendable, Hashable {
+    var wrappedValue: Decimal { get }
+}
+
+extension DecimalString: DecimalJSONForm {}
+
+/// As `Form`, for a value that may be absent (JSON `null` or a missing key).
 @propertyWrapper
-public struct OptionalDecimalString: Sendable, Hashable, Codable {
+public struct OptionalDecimal<Form: DecimalJSONForm>: Sendable, Hashable, Codable {
     public var wrappedValue: Decimal?
 
     public init(wrappedValue: Decimal?) {
@@ -58,7 +66,7 @@ public struct OptionalDecimalString: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        wrappedValue = container.decodeNil() ? nil : try DecimalString(from: decoder).wrappedValue
+        wrappedValue = container.decodeNil() ? nil : try Form(from: decoder).wrappedValue
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,9 +79,12 @@ public struct OptionalDecimalString: Sendable, Hashable, Codable {
     }
 }
 
+/// A decimal string that may be absent.
+public typealias OptionalDecimalString = OptionalDecimal<DecimalString>
+
 extension KeyedDecodingContainer {
     /// A missing key is nil, as for any optional property.
-    public func decode(_ type: OptionalDecimalString.Type, forKey key: Key) throws -> OptionalDecimalString {
-        try decodeIfPresent(type, forKey: key) ?? OptionalDecimalString(wrappedValue: nil)
+    public func decode<Form>(_ type: OptionalDecimal<Form>.Type, forKey key: Key) throws -> OptionalDecimal<Form> {
+        try decodeIfPresent(type, forKey: key) ?? OptionalDecimal(wrappedValue: nil)
     }
 }

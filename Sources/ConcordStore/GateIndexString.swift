@@ -33,33 +33,7 @@ public struct GateIndexString: Sendable, Hashable, Codable {
     }
 }
 
-/// As `GateIndexString`, for a gate that may be absent (JSON `null` or a missing key).
-@propertyWrapper
-public struct OptionalGateIndexString: Sendable, Hashable, Codable {
-    public var wrappedValue: Decimal?
+extension GateIndexString: DecimalJSONForm {}
 
-    public init(wrappedValue: Decimal?) {
-        self.wrappedValue = wrappedValue
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        wrappedValue = container.decodeNil() ? nil : try GateIndexString(from: decoder).wrappedValue
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let wrappedValue {
-            try container.encode(DecimalString.format(wrappedValue))
-        } else {
-            try container.encodeNil()
-        }
-    }
-}
-
-extension KeyedDecodingContainer {
-    /// A missing key is nil, as for any optional property.
-    public func decode(_ type: OptionalGateIndexString.Type, forKey key: Key) throws -> OptionalGateIndexString {
-        try decodeIfPresent(type, forKey: key) ?? OptionalGateIndexString(wrappedValue: nil)
-    }
-}
+/// A gate that may be absent (JSON `null` or a missing key).
+public typealias OptionalGateIndexString = OptionalDecimal<GateIndexString>

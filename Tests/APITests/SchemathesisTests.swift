@@ -57,6 +57,14 @@ import Testing
         [[operations]]
         include-path-regex = "/initiatives/{id}"
         parameters = { "path.id" = "${CONCORD_INITIATIVE}" }
+
+        [[operations]]
+        include-path-regex = "/assessment-frameworks/{id}"
+        parameters = { "path.id" = "${CONCORD_FRAMEWORK}", "path.item" = "${CONCORD_DIMENSION}" }
+
+        [[operations]]
+        include-path-regex = "/assessments/{id}"
+        parameters = { "path.id" = "${CONCORD_ASSESSMENT}" }
         """
 
     @Test(.timeLimit(.minutes(5)))
@@ -124,9 +132,19 @@ import Testing
                 "goal-trees/\(treeID)/nodes",
                 #"{"node":{"kind":"critical_success_factor","title":"Sell","confidence":70},"parent_ids":["\#(goal)"]}"#
             )["id"] as? String)
+        let framework = try await create(
+            "assessment-frameworks", #"{"name":"3C","dimensions":[{"name":"capacity"},{"name":"commitment"}]}"#)
+        let frameworkID = try #require(framework["id"] as? String)
+        let dimension = try #require((framework["dimensions"] as? [[String: Any]])?.first?["id"] as? String)
+        let assessment = try #require(
+            try await create(
+                "assessments",
+                #"{"leader_id":"\#(leader)","framework_id":"\#(frameworkID)","assessed_on":"2026-03-01","assessor":"coach","scores":[{"dimension_id":"\#(dimension)","score":"72.5"}]}"#
+            )["id"] as? String)
         return [
             "CONCORD_AREA": area, "CONCORD_LEADER": leader, "CONCORD_INITIATIVE": initiative,
-            "CONCORD_TREE": treeID, "CONCORD_GOAL": goal, "CONCORD_NODE": factor,
+            "CONCORD_TREE": treeID, "CONCORD_GOAL": goal, "CONCORD_NODE": factor, "CONCORD_FRAMEWORK": frameworkID,
+            "CONCORD_DIMENSION": dimension, "CONCORD_ASSESSMENT": assessment,
         ]
     }
 

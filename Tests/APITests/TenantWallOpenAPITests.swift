@@ -190,6 +190,15 @@ struct WallSeed: Sendable {
             try await create(
                 "/readiness/checks", #"{"title":"\#(label) check","leader_ids":["\#(ids["leader"]!)"]}"#)["id"]
             as? String
+        let framework = try await create(
+            "/assessment-frameworks", #"{"name":"\#(label) Framework","dimensions":[{"name":"\#(label) capacity"}]}"#)
+        ids["framework"] = framework["id"] as? String
+        ids["dimension"] = (framework["dimensions"] as? [[String: Any]])?.first?["id"] as? String
+        ids["assessment"] =
+            try await create(
+                "/assessments",
+                #"{"leader_id":"\#(ids["leader"]!)","framework_id":"\#(ids["framework"]!)","assessed_on":"2026-03-01","assessor":"\#(label) coach","scores":[{"dimension_id":"\#(ids["dimension"]!)","score":"70"}]}"#
+            )["id"] as? String
         #expect(Set(ids.keys) == Set(WallOperation.kinds), "one of every kind")
         return WallSeed(ids: ids.compactMapValues { $0.lowercased() })
     }
@@ -211,7 +220,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
 
     static let kinds = [
         "org", "area", "leader", "initiative", "tree", "goal", "node", "rating", "programme", "cost", "participant",
-        "measure", "intangible", "skill", "role", "webhook", "question", "check",
+        "measure", "intangible", "skill", "role", "webhook", "framework", "dimension", "assessment", "question",
+        "check",
     ]
 
     /// Path parameters that name no row but a choice the route offers; they are filled in, never B's.
@@ -231,7 +241,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
             return [
                 "areas": "area", "leaders": "leader", "initiatives": "initiative", "programmes": "programme",
                 "costs": "cost", "participants": "participant", "measures": "measure", "intangibles": "intangible",
-                "webhook-endpoints": "webhook", "questions": "question", "checks": "check",
+                "webhook-endpoints": "webhook", "assessment-frameworks": "framework", "dimensions": "dimension",
+                "assessments": "assessment", "questions": "question", "checks": "check",
             ][collection]
         default: return nil
         }
@@ -250,6 +261,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
         case "members", "leader_ids": "leader"
         case "question_ids": "question"
         case "skill_id", "skill_ids": "skill"
+        case "framework_id": "framework"
+        case "dimension_id", "dimension_ids": "dimension"
         default: nil
         }
     }

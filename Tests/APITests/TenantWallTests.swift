@@ -100,7 +100,8 @@ import Testing
                     // The organisation's own collections and settings (B's, reached with B's key).
                     let topLevel = [
                         "areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi", "skills",
-                        "skill-gaps", "alignment-gate", "webhook-endpoints", "questions", "checks",
+                        "skill-gaps", "alignment-gate", "webhook-endpoints", "assessment-frameworks", "assessments",
+                        "questions", "checks",
                     ].contains(last)
                     if route.method == .get && topLevel {
                         let items = crossed.json["items"] as? [[String: Any]] ?? []

@@ -91,7 +91,9 @@ import Testing
         let stored = try await f.read(Reads.assessments(of: ann.id))
         #expect(stored.count == 1)
         #expect(stored.first?.assessedOn == day)
-        #expect(stored.first?.scores == scores)
+        #expect(stored.first?.scores.map(\.dimensionID) == [framework.dimensions[0].id, character.id], "in order")
+        #expect(
+            Dictionary(uniqueKeysWithValues: stored.first?.scores.map { ($0.dimensionID, $0.score) } ?? []) == scores)
         #expect(try await f.read(Reads.assessmentFramework(framework.id))?.dimensions.count == 3)
 
         let outOfRange = await storeError {

@@ -171,6 +171,16 @@ enum FieldNames {
             "ld_impact_measures_isolation_method_valid": "isolation_method",
             "ld_impact_measures_confidence_range": "confidence",
             "ld_intangibles_description_valid": "description",
+            "assessment_frameworks_name_valid": "name",
+            "assessment_frameworks_name_unique": "name",
+            "assessment_dimensions_name_valid": "name",
+            "assessment_dimensions_name_unique": "name",
+            "assessment_dimensions_order_complete": "dimension_ids",
+            "assessments_leader_fk": "leader_id",
+            "assessments_framework_fk": "framework_id",
+            "assessments_assessor_valid": "assessor",
+            "assessment_scores_score_range": "scores.score",
+            "assessment_scores_dimension_fk": "scores.dimension_id",
         ]
         if let field = known[constraint] { return field }
         let parts = constraint.split(separator: "_")

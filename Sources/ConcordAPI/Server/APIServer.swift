@@ -98,6 +98,8 @@ public enum APIServer {
         InitiativeRoutes(dependencies: dependencies).register(on: v1)
         AlignmentGateRoutes(dependencies: dependencies).register(on: v1)
         SkillRoutes(dependencies: dependencies).register(on: v1)
+        AssessmentFrameworkRoutes(dependencies: dependencies).register(on: v1)
+        AssessmentRoutes(dependencies: dependencies).register(on: v1)
         RatingRoutes(dependencies: dependencies).register(on: v1)
         GoalTreeRoutes(dependencies: dependencies).register(on: v1)
         PictureRoutes(dependencies: dependencies).register(on: v1)
