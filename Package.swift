@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "ConcordWorker", "ConcordTestSupport", "ConcordLogging",
+                "ConcordWorker", "ConcordTestSupport", "ConcordLogging", "ConcordAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

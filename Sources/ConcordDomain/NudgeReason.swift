@@ -8,6 +8,8 @@ public enum NudgeReason: String, Codable, CaseIterable, Sendable {
     case staleRating = "stale_rating"
     case supportDrop = "support_drop"
     case digest
+    /// A readiness check's questionnaire, sent on request rather than planned.
+    case readiness
 
     /// Default urgency, lower first: signs of fading support go out before routine reminders.
     public var defaultPriority: Int {
@@ -20,6 +22,7 @@ public enum NudgeReason: String, Codable, CaseIterable, Sendable {
         case .staleRating: 6
         case .cadence: 7
         case .digest: 8
+        case .readiness: 0
         }
     }
 }

@@ -23,10 +23,12 @@ public struct NudgeRecipient: Sendable {
     }
 }
 
-/// A planned nudge whose time has come, with what its message needs.
+/// A planned nudge whose time has come, with what its message needs: an initiative to revisit, or a
+/// readiness check to answer (then `initiativeTitle` is the check's title and `importance` 0).
 public struct DueNudgeRow: Sendable, Hashable {
     public let id: UUID
-    public let initiativeID: UUID
+    public let initiativeID: UUID?
+    public let readinessCheckID: UUID?
     public let initiativeTitle: String
     public let importance: Int
     public let reason: NudgeReason
@@ -109,19 +111,22 @@ extension TenantTransaction {
     public func dueNudges(leader: UUID, now: Date) async throws -> [DueNudgeRow] {
         try await transaction.query(
             """
-            SELECT n.id, n.initiative_id, i.title, i.importance, n.reason, n.due_at, n.attempts
+            SELECT n.id, n.initiative_id, n.readiness_check_id, coalesce(i.title, rc.title),
+                   coalesce(i.importance, 0), n.reason, n.due_at, n.attempts
             FROM nudges AS n
-            JOIN initiatives AS i ON i.org_id = n.org_id AND i.id = n.initiative_id
+            LEFT JOIN initiatives AS i ON i.org_id = n.org_id AND i.id = n.initiative_id
+            LEFT JOIN readiness_checks AS rc ON rc.org_id = n.org_id AND rc.id = n.readiness_check_id
             WHERE n.org_id = \(orgID)::uuid AND n.leader_id = \(leader)::uuid
               AND n.state = 'planned' AND n.due_at <= \(now)::timestamptz
             ORDER BY n.due_at, n.id
             FOR UPDATE OF n SKIP LOCKED
             """
         ).map { row in
-            let (id, initiative, title, importance, reason, due, attempts) = try row.decode(
-                (UUID, UUID, String, Int, String, Date, Int).self)
+            let (id, initiative, check, title, importance, reason, due, attempts) = try row.decode(
+                (UUID, UUID?, UUID?, String, Int, String, Date, Int).self)
             return DueNudgeRow(
-                id: id, initiativeID: initiative, initiativeTitle: title, importance: importance,
+                id: id, initiativeID: initiative, readinessCheckID: check, initiativeTitle: title,
+                importance: importance,
                 reason: NudgeReason(rawValue: reason) ?? .cadence, dueAt: due, attempts: attempts)
         }
     }

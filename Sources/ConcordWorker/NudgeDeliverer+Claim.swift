@@ -33,15 +33,21 @@ extension NudgeDeliverer {
         }
         let week = ISOWeek.containing(now, in: recipient.timeZone).interval(in: recipient.timeZone)
         let alreadySent = try await tx.nudgeSendCount(leader: leader, in: week)
+        // A readiness check is asked for by the organisation, not planned: it goes out alone (its page is a
+        // questionnaire, not one of a digest's forms) and is not held back by the cap, though it counts in it.
+        let asked = due.filter { $0.reason == .readiness }
         let plan = WeeklyCap.plan(
-            due: due.map { DueNudge(reason: $0.reason, dueAt: $0.dueAt, payload: $0) },
-            alreadySentThisWeek: alreadySent, cap: recipient.weeklyCap)
+            due: due.filter { $0.reason != .readiness }.map {
+                DueNudge(reason: $0.reason, dueAt: $0.dueAt, payload: $0)
+            },
+            alreadySentThisWeek: alreadySent + asked.count, cap: recipient.weeklyCap)
+        let individual = asked + plan.individual.map(\.payload)
         if !plan.deferred.isEmpty {
             // The cap is used up: try again when the leader's next week begins.
             try await tx.postponeNudges(plan.deferred.map(\.payload.id), until: week.end)
             report.postponed += plan.deferred.count
         }
-        let toSend = plan.individual.map(\.payload) + plan.digest.map(\.payload)
+        let toSend = individual + plan.digest.map(\.payload)
         guard !toSend.isEmpty else { return (report, []) }
         guard let channel = NudgeChannel.choose(for: recipient) else {
             try await tx.skipNudges(toSend.map(\.id), error: "leader has no delivery channel")
@@ -58,7 +64,7 @@ extension NudgeDeliverer {
             return (report, [])
         }
         var messages: [ClaimedMessage] = []
-        for nudge in plan.individual.map(\.payload) {
+        for nudge in individual {
             messages.append(
                 try await claimMessage(
                     [nudge], digest: false, to: recipient, via: channel, at: destination, in: tx, now: now,

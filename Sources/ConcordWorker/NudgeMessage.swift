@@ -17,14 +17,20 @@ public struct NudgeMessage: Sendable {
     public let sentAt: Date
 
     var title: String {
-        isDigest
-            ? "\(items.count) initiatives to revisit"
-            : "How important is \"\(items[0].nudge.initiativeTitle)\" to your area now?"
+        if isDigest { return "\(items.count) initiatives to revisit" }
+        if items[0].nudge.reason == .readiness {
+            return "Readiness check \"\(items[0].nudge.initiativeTitle)\": how ready are we to lead change together?"
+        }
+        return "How important is \"\(items[0].nudge.initiativeTitle)\" to your area now?"
     }
 
     func line(_ item: NudgeMessageItem) -> String {
-        "\(item.nudge.initiativeTitle) (importance \(item.nudge.importance)/5, \(Self.why(item.nudge.reason))): "
-            + item.answerURL
+        "\(item.nudge.initiativeTitle) (\(Self.about(item.nudge)), \(Self.why(item.nudge.reason))): " + item.answerURL
+    }
+
+    /// The importance of an initiative; a readiness check has none.
+    static func about(_ nudge: DueNudgeRow) -> String {
+        nudge.reason == .readiness ? "a short questionnaire" : "importance \(nudge.importance)/5"
     }
 
     static func why(_ reason: NudgeReason) -> String {
@@ -37,6 +43,7 @@ public struct NudgeMessage: Sendable {
         case .staleRating: "your last rating is out of date"
         case .supportDrop: "support has dropped"
         case .digest: "digest"
+        case .readiness: "a readiness check"
         }
     }
 
@@ -65,12 +72,20 @@ public struct NudgeMessage: Sendable {
                 "email": recipient.email as Any,
             ],
             "nudges": items.map { item -> [String: Any] in
-                [
-                    "id": item.nudge.id.uuidString.lowercased(),
-                    "initiative_id": item.nudge.initiativeID.uuidString.lowercased(),
-                    "initiative_title": item.nudge.initiativeTitle, "importance": item.nudge.importance,
-                    "reason": item.nudge.reason.rawValue, "answer_url": item.answerURL,
+                var fields: [String: Any] = [
+                    "id": item.nudge.id.uuidString.lowercased(), "reason": item.nudge.reason.rawValue,
+                    "answer_url": item.answerURL,
                 ]
+                if let initiative = item.nudge.initiativeID {
+                    fields["initiative_id"] = initiative.uuidString.lowercased()
+                    fields["initiative_title"] = item.nudge.initiativeTitle
+                    fields["importance"] = item.nudge.importance
+                }
+                if let check = item.nudge.readinessCheckID {
+                    fields["readiness_check_id"] = check.uuidString.lowercased()
+                    fields["readiness_check_title"] = item.nudge.initiativeTitle
+                }
+                return fields
             },
         ]
         return try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
@@ -88,7 +103,7 @@ public struct NudgeMessage: Sendable {
                 "text": [
                     "type": "mrkdwn",
                     "text":
-                        "*\(Self.escape(item.nudge.initiativeTitle))* (importance \(item.nudge.importance)/5, "
+                        "*\(Self.escape(item.nudge.initiativeTitle))* (\(Self.about(item.nudge)), "
                         + "\(Self.why(item.nudge.reason)))",
                 ],
                 "accessory": [

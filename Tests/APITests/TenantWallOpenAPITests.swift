@@ -184,6 +184,12 @@ struct WallSeed: Sendable {
         // An address literal on the public internet: the webhook guard needs no DNS to allow it.
         let endpoint = try await create("/webhook-endpoints", #"{"url":"https://93.184.216.34/\#(label)"}"#)
         ids["webhook"] = (endpoint["endpoint"] as? [String: Any])?["id"] as? String
+        ids["question"] =
+            try await create("/readiness/questions", #"{"text":"\#(label) question"}"#)["id"] as? String
+        ids["check"] =
+            try await create(
+                "/readiness/checks", #"{"title":"\#(label) check","leader_ids":["\#(ids["leader"]!)"]}"#)["id"]
+            as? String
         let framework = try await create(
             "/assessment-frameworks", #"{"name":"\#(label) Framework","dimensions":[{"name":"\#(label) capacity"}]}"#)
         ids["framework"] = framework["id"] as? String
@@ -214,7 +220,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
 
     static let kinds = [
         "org", "area", "leader", "initiative", "tree", "goal", "node", "rating", "programme", "cost", "participant",
-        "measure", "intangible", "skill", "role", "webhook", "framework", "dimension", "assessment",
+        "measure", "intangible", "skill", "role", "webhook", "framework", "dimension", "assessment", "question",
+        "check",
     ]
 
     /// Path parameters that name no row but a choice the route offers; they are filled in, never B's.
@@ -235,7 +242,7 @@ struct WallOperation: Sendable, CustomStringConvertible {
                 "areas": "area", "leaders": "leader", "initiatives": "initiative", "programmes": "programme",
                 "costs": "cost", "participants": "participant", "measures": "measure", "intangibles": "intangible",
                 "webhook-endpoints": "webhook", "assessment-frameworks": "framework", "dimensions": "dimension",
-                "assessments": "assessment",
+                "assessments": "assessment", "questions": "question", "checks": "check",
             ][collection]
         default: return nil
         }
@@ -251,7 +258,8 @@ struct WallOperation: Sendable, CustomStringConvertible {
         case "parent_ids", "from_parent_id", "to_parent_id": "goal"
         case "parent_id": template.contains("/goal-trees") ? "goal" : "area"
         case "programme_id", "pathway": "programme"
-        case "members": "leader"
+        case "members", "leader_ids": "leader"
+        case "question_ids": "question"
         case "skill_id", "skill_ids": "skill"
         case "framework_id": "framework"
         case "dimension_id", "dimension_ids": "dimension"

@@ -101,6 +101,7 @@ import Testing
                     let topLevel = [
                         "areas", "leaders", "initiatives", "goal-trees", "programmes", "programme-roi", "skills",
                         "skill-gaps", "alignment-gate", "webhook-endpoints", "assessment-frameworks", "assessments",
+                        "questions", "checks",
                     ].contains(last)
                     if route.method == .get && topLevel {
                         let items = crossed.json["items"] as? [[String: Any]] ?? []

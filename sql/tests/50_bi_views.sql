@@ -24,7 +24,8 @@ SELECT has_view('bi', v, format('view bi.%s exists', v))
 FROM unnest(ARRAY['initiatives', 'alignment_matrix', 'alignment_trend',
                   'goal_tree_nodes', 'nudge_activity', 'ld_roi_latest', 'ld_roi_history',
                   'ld_participation', 'portfolio', 'time_to_alignment',
-                  'time_to_alignment_areas', 'skill_gaps', 'skill_gaps_by_area']) AS v;
+                  'time_to_alignment_areas', 'skill_gaps', 'skill_gaps_by_area',
+                  'readiness_answers', 'readiness_by_group']) AS v;
 
 SELECT is_empty($$
   SELECT c.relname || ' (relkind ' || c.relkind::text || ')'
@@ -515,6 +516,47 @@ $$, $$
          ('Gamma CSF', 'critical_success_factor', 'Goal', 1, 1, 1, 1, 0, 1, NULL),
          ('Amber leaf', 'necessary_condition', 'Goal > Gamma CSF', 2, 1, 0, 0, 1, 1, NULL)
 $$, 'bi.goal_tree_nodes: one path per node (shortest, then alphabetical), depth, parents, descendants, linked initiatives counted once');
+
+-- Readiness: the fixture's check in A has Grace (executive) agreeing 4 with
+-- every question; Ada answers as an area leader, 1 on the first question and
+-- 4 on the rest. The first question's groups are 3 apart; the others agree.
+WITH c AS (
+  SELECT c.id FROM readiness_checks AS c WHERE c.org_id = test_support.org_a()
+),
+ada AS (
+  SELECT l.id FROM leaders AS l WHERE l.org_id = test_support.org_a() AND l.name = 'Ada org-a'
+),
+n AS (
+  INSERT INTO nudges (org_id, readiness_check_id, leader_id, reason, period_key, due_at)
+  SELECT test_support.org_a(), c.id, ada.id, 'readiness', '2026-W01', now() FROM c, ada
+  RETURNING id, readiness_check_id, leader_id
+),
+r AS (
+  INSERT INTO readiness_recipients (org_id, check_id, leader_id, leader_group, nudge_id, answered_at)
+  SELECT test_support.org_a(), n.readiness_check_id, n.leader_id, 'area', n.id, now() FROM n
+  RETURNING check_id, leader_id
+)
+INSERT INTO readiness_answers (org_id, check_id, leader_id, question_id, score)
+SELECT test_support.org_a(), r.check_id, r.leader_id, q.id, CASE WHEN q.position = 1 THEN 1 ELSE 4 END
+FROM r CROSS JOIN readiness_questions AS q WHERE q.org_id = test_support.org_a();
+
+SELECT results_eq($$
+  SELECT q.position, g.leader_group, g.answers, g.mean_score, g.question_spread
+  FROM bi.readiness_by_group AS g
+  JOIN readiness_questions AS q ON q.org_id = g.org_id AND q.id = g.question_id
+  WHERE g.org_id = test_support.org_a() AND q.position <= 2
+  ORDER BY q.position, g.leader_group
+$$, $$
+  VALUES (1, 'area'::text, 1, 1.00::numeric, 3.00::numeric),
+         (1, 'executive', 1, 4.00, 3.00),
+         (2, 'area', 1, 4.00, 0.00),
+         (2, 'executive', 1, 4.00, 0.00)
+$$, 'bi.readiness_by_group: per question and leader group the answers and mean, and the spread between the groups');
+
+SELECT is(
+  (SELECT count(*)::int FROM bi.readiness_answers
+   WHERE org_id = test_support.org_a() AND leader_group = 'area' AND score = 1),
+  1, 'bi.readiness_answers: one row per answer, with the group the leader answered for');
 
 SELECT * FROM finish(true);
 ROLLBACK;

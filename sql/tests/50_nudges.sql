@@ -55,6 +55,41 @@ SELECT is(
   '42501:permission denied for table nudges',
   'the API may mark a nudge answered but not change its token');
 
+SELECT is(
+  test_support.outcome('concord_api', test_support.org_a()::text,
+    $$INSERT INTO nudges (org_id, readiness_check_id, leader_id, reason, period_key, due_at)
+      SELECT c.org_id, c.id, l.id, 'readiness', '2030-W01', now()
+      FROM readiness_checks AS c JOIN leaders AS l ON l.org_id = c.org_id AND l.name = 'Ada org-a'
+      WHERE c.org_id = test_support.org_a()$$),
+  'rows=1',
+  'the API plans a readiness check''s nudges');
+
+SELECT is(
+  test_support.outcome('concord_api', test_support.org_a()::text,
+    $$INSERT INTO nudges (org_id, initiative_id, leader_id, reason, period_key, due_at)
+      SELECT org_id, initiative_id, leader_id, 'cadence', '2030-W01', now() FROM nudges
+      WHERE org_id = test_support.org_a() AND state = 'sent'$$),
+  '42501:permission denied for table nudges',
+  'the API plans no revisit nudge: that is the worker''s');
+
+SELECT is(
+  test_support.outcome('concord_api', test_support.org_a()::text,
+    $$INSERT INTO nudges (org_id, readiness_check_id, leader_id, reason, period_key, due_at, state, token_hash)
+      SELECT c.org_id, c.id, l.id, 'readiness', '2030-W01', now(), 'sent', '\x00'
+      FROM readiness_checks AS c JOIN leaders AS l ON l.org_id = c.org_id AND l.name = 'Ada org-a'
+      WHERE c.org_id = test_support.org_a()$$),
+  '42501:permission denied for table nudges',
+  'nor one already sent, nor a token of its choosing');
+
+SELECT is(
+  test_support.outcome(NULL, NULL,
+    $$INSERT INTO nudges (org_id, initiative_id, readiness_check_id, leader_id, reason, period_key, due_at)
+      SELECT n.org_id, n.initiative_id, c.id, n.leader_id, 'cadence', '2030-W01', now()
+      FROM nudges AS n JOIN readiness_checks AS c ON c.org_id = n.org_id
+      WHERE n.org_id = test_support.org_a() AND n.state = 'sent'$$),
+  '23514:nudges_one_subject',
+  'a nudge names an initiative or a readiness check, never both');
+
 -- Since 0010 concord_bi cannot reach schema public by name (only through
 -- the bi views); given it back here (rolled back), so these checks still
 -- prove the walls behind that one.

@@ -68,6 +68,7 @@ struct AnswerPageView {
         case .staleRating: "Your last answer is out of date."
         case .supportDrop: "Support for it has dropped."
         case .digest: "Several initiatives wait for your view."
+        case .readiness: "Your organisation asks its leaders how ready they are to lead change together."
         }
     }
 

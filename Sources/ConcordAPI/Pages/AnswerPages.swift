@@ -38,6 +38,9 @@ struct AnswerPages {
         guard let token = Self.token(raw) else { return closed(.unknownToken) }
         let page: NudgePage
         do {
+            if let readiness = try await store.readinessPage(token: token) {
+                return ReadinessPages(store: store, renderer: renderer).show(readiness)
+            }
             page = try await store.nudgePage(token: token)
         } catch let error as NudgeAnswerError {
             return closed(error)
@@ -50,6 +53,11 @@ struct AnswerPages {
         guard let token = Self.token(raw) else { return closed(.unknownToken) }
         let page: NudgePage
         do {
+            if let readiness = try await store.readinessPage(token: token) {
+                let body = String(buffer: try await RouteSupport.body(request, context: context))
+                return try await ReadinessPages(store: store, renderer: renderer).submit(
+                    readiness, token: token, body: body)
+            }
             page = try await store.nudgePage(token: token)
         } catch let error as NudgeAnswerError {
             return closed(error)

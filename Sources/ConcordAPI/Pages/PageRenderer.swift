@@ -22,7 +22,7 @@ struct PageRenderer: Sendable {
         let css = try String(contentsOf: directory.appendingPathComponent("page.css"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         var library = MustacheLibrary()
-        for name in ["head", "foot", "answer", "thanks", "closed"] {
+        for name in ["head", "foot", "answer", "thanks", "closed", "readiness"] {
             var text = try String(
                 contentsOf: directory.appendingPathComponent("\(name).mustache"), encoding: .utf8)
             text = text.replacingOccurrences(of: "/*page.css*/", with: css)

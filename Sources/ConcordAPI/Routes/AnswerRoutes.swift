@@ -26,6 +26,33 @@ struct AnswerRoutes {
         let ratingId: UUID
     }
 
+    /// A readiness check's link: the questionnaire to answer.
+    struct ReadinessPrompt: Encodable {
+        struct Question: Encodable {
+            let id: UUID
+            let text: String
+        }
+        let readinessCheckId: UUID
+        let checkTitle: String
+        let leaderName: String
+        let leaderGroup: LeaderGroup
+        let questions: [Question]
+    }
+
+    /// Every active question's score, 1 (strongly disagree) to 5 (strongly agree).
+    struct ReadinessAnswer: Decodable {
+        struct Score: Decodable {
+            let questionID: UUID
+            let score: Int
+        }
+        let scores: [Score]
+    }
+
+    struct ReadinessReceipt: Encodable {
+        let readinessCheckId: UUID
+        let answers: Int
+    }
+
     func register(on router: Router<ConcordRequestContext>) {
         // Counted here, where answers arrive; the worker counts the nudges it plans and sends.
         let answered = dependencies.metrics.makeCounter(
@@ -35,6 +62,13 @@ struct AnswerRoutes {
                 return try await pages().show(context.parameters.get("token"))
             }
             let token = try Self.token(context)
+            if let readiness = try await Self.readiness(token, dependencies.store) {
+                return try RouteSupport.json(
+                    ReadinessPrompt(
+                        readinessCheckId: readiness.checkID, checkTitle: readiness.checkTitle,
+                        leaderName: readiness.leaderName, leaderGroup: readiness.group,
+                        questions: readiness.questions.map { ReadinessPrompt.Question(id: $0.id, text: $0.text) }))
+            }
             let prompt = try await Self.translating { try await dependencies.store.nudgePrompt(token: token) }
             return try RouteSupport.json(
                 Prompt(
@@ -49,8 +83,27 @@ struct AnswerRoutes {
                 return page
             }
             let token = try Self.token(context)
-            let answer = try RouteSupport.decode(
-                Answer.self, from: try await RouteSupport.body(request, context: context))
+            let body = try await RouteSupport.body(request, context: context)
+            if let readiness = try await Self.readiness(token, dependencies.store) {
+                let input = try RouteSupport.decode(ReadinessAnswer.self, from: body)
+                var scores: [UUID: Int] = [:]
+                for item in input.scores where scores.updateValue(item.score, forKey: item.questionID) != nil {
+                    throw Problem.invalid(
+                        field: "scores", rule: "answer", message: "question \(item.questionID) is scored twice")
+                }
+                // Answered meanwhile: 409 like any used link; a bad answer names `scores`.
+                try await Self.translating {
+                    do {
+                        try await dependencies.store.answerReadiness(token: token, scores: scores)
+                    } catch NudgeAnswerError.invalidAnswer(let message) {
+                        throw Problem.invalid(field: "scores", rule: "answer", message: message)
+                    }
+                }
+                answered.increment()
+                return try RouteSupport.json(
+                    ReadinessReceipt(readinessCheckId: readiness.checkID, answers: scores.count), status: .created)
+            }
+            let answer = try RouteSupport.decode(Answer.self, from: body)
             let receipt = try await Self.translating {
                 try await dependencies.store.answerNudge(
                     token: token, NudgeAnswer(priority: answer.priority, buyIn: answer.buyIn, concern: answer.concern))
@@ -76,6 +129,15 @@ struct AnswerRoutes {
             raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
         else { throw Problem.notFound("answer link") }
         return NudgeToken(raw)
+    }
+
+    /// The readiness check behind the link, still open; nil for an initiative's nudge.
+    static func readiness(_ token: NudgeToken, _ store: Store) async throws -> ReadinessPage? {
+        try await translating {
+            guard let page = try await store.readinessPage(token: token) else { return nil }
+            if let closed = page.closed { throw closed }
+            return page
+        }
     }
 
     /// A used link is 409, an expired one 410, an unknown one 404: the leader learns which, nothing more.

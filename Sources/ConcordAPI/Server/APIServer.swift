@@ -107,6 +107,7 @@ public enum APIServer {
         CSVRoutes(dependencies: dependencies).register(on: v1)
         PortfolioRoutes(dependencies: dependencies).register(on: v1)
         WebhookEndpointRoutes(dependencies: dependencies).register(on: v1)
+        ReadinessRoutes(dependencies: dependencies).register(on: v1)
         // Last, so it wraps only the router's answer for requests no route took.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
