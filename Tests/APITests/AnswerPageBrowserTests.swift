@@ -31,8 +31,8 @@ import Testing
             defer { try? FileManager.default.removeItem(at: directory) }
             let run = try await SchemathesisTests.run(
                 [
-                    "python3", Self.script.path, "--base", "http://127.0.0.1:\(port)", "--token", token.value,
-                    "--key", seed.key, "--out", directory.appendingPathComponent("shots").path,
+                    "python3", Self.script.path, "--base", "http://127.0.0.1:\(port)", "--token=\(token.value)",
+                    "--key=\(seed.key)", "--out", directory.appendingPathComponent("shots").path,
                     "--svg", "goal-tree=/v1/orgs/\(seed.org)/goal-trees/\(tree.id).svg",
                     "--svg", "alignment=/v1/orgs/\(seed.org)/initiatives/\(seed.initiative)/alignment.svg",
                 ], in: directory, environment: ProcessInfo.processInfo.environment)
