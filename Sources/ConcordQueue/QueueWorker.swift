@@ -150,11 +150,11 @@ public final class QueueWorker: Service, Sendable {
     ///
     /// PostgreSQL plans a prepared statement anew on every run while its generic plan looks dearer than
     /// the custom ones. A `LIMIT $n` is costed at a tenth of the backlog and `unnest($n)` at ten queues, so
-    /// the generic plan never won and every claim was planned again (469 plans for 464 claims; a third of
-    /// the claim's server time). With the queues as one `VALUES` row each and the limit as a constant, the
-    /// generic plan costs what the custom ones do and is kept after the fifth run. The limit is an `Int`
-    /// from the worker itself, never input; each distinct limit is one more prepared statement (at most
-    /// `batchSize` of them per connection).
+    /// the generic plan never won and every claim was planned again (469 plans for 464 claims; planning
+    /// took 0.2 to 0.3 ms of a claim's 0.8). With the queues as one `VALUES` row each and the limit as a
+    /// constant, the generic plan costs what the custom ones do and is kept after the fifth run. The limit
+    /// is an `Int` from the worker itself, never input; each distinct limit is one more prepared statement
+    /// (at most `batchSize` of them per connection).
     static func claimStatement(queues: [String], limit: Int, workerID: String, lease: Duration) -> SQL {
         var names = SQL("")
         for queue in queues {
