@@ -32,7 +32,11 @@ extension Job {
         leaseExpiresAt = try row.decode("lease_expires_at")
         cancelRequestedAt = try row.decode("cancel_requested_at")
         finalizedAt = try row.decode("finalized_at")
-        errors = try row.decode("errors", as: PostgresJSON<[JobAttemptError]>.self).value
+        // Most claimed jobs never failed: no JSONDecoder for their "[]", it is worker CPU spent per job for
+        // nothing.
+        let errorsJSON = try row.decode("errors", as: String.self)
+        errors =
+            errorsJSON == "[]" ? [] : try row.decode("errors", as: PostgresJSON<[JobAttemptError]>.self).value
         uniqueKey = try row.decode("unique_key")
         createdAt = try row.decode("created_at")
     }
