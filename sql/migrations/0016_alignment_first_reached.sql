@@ -44,16 +44,30 @@ GRANT SELECT ON alignment_first_reached TO concord_bi;
 ------------------------------------------------------------------------------
 
 -- The rows of the given initiatives (parallel arrays), from the history, with
--- the caller's privileges. plpgsql so the view it reads (sql/views, applied
--- after the migrations) is looked up when it runs.
+-- the caller's privileges. plpgsql so what it reads (sql/views, applied
+-- after the migrations) is looked up when it runs. A few initiatives (a
+-- rating, an edit) are computed one by one; many (an organisation's gate or
+-- time zone changed) in one pass over each organisation, which costs about
+-- what three single ones do.
 CREATE FUNCTION app.refresh_first_reached(org_ids uuid[], initiative_ids uuid[])
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, public, pg_temp
 AS $$
+DECLARE
+  wide boolean := cardinality(initiative_ids) > 3;
 BEGIN
   INSERT INTO public.alignment_first_reached AS c
     (org_id, initiative_id, first_reached_on, computed_at, valid_until)
+  WITH keys AS (
+    SELECT DISTINCT k.org_id, k.initiative_id
+    FROM unnest(org_ids, initiative_ids) AS k (org_id, initiative_id)
+  ),
+  whole_orgs AS MATERIALIZED (
+    SELECT o.org_id, h.initiative_id, h.first_reached_on
+    FROM (SELECT DISTINCT k.org_id FROM keys AS k WHERE wide) AS o
+    CROSS JOIN LATERAL app.first_reached_of_organisation(o.org_id) AS h
+  )
   SELECT n.org_id, n.initiative_id, h.first_reached_on, now(),
          -- A past day stays the first whatever the clock does. Otherwise the
          -- earliest of: the initiative's first day, a rating's first day
@@ -66,8 +80,7 @@ BEGIN
                 z.next_in_force,
                 CASE WHEN h.first_reached_on = n.today THEN z.lapses_today END)
          END
-  FROM (SELECT DISTINCT k.org_id, k.initiative_id
-        FROM unnest(org_ids, initiative_ids) AS k (org_id, initiative_id)) AS k
+  FROM keys AS k
   JOIN LATERAL (
     SELECT i.org_id, i.id AS initiative_id, o.timezone,
            coalesce(i.revisit_cadence_days, o.revisit_cadence_days) AS window_days,
@@ -78,8 +91,12 @@ BEGIN
     WHERE i.org_id = k.org_id AND i.id = k.initiative_id
   ) AS n ON true
   CROSS JOIN LATERAL (
-    SELECT f.first_reached_on FROM app.first_reached_from_history AS f
-    WHERE f.org_id = n.org_id AND f.initiative_id = n.initiative_id
+    SELECT CASE WHEN wide
+                THEN (SELECT w.first_reached_on FROM whole_orgs AS w
+                      WHERE w.org_id = n.org_id AND w.initiative_id = n.initiative_id)
+                ELSE app.first_reached_from_history(n.org_id, n.initiative_id)
+           END AS first_reached_on
+    OFFSET 0
   ) AS h
   CROSS JOIN LATERAL (
     SELECT min((r.rated_day)::timestamp AT TIME ZONE n.timezone) FILTER (WHERE r.rated_day > n.today)
@@ -92,6 +109,8 @@ BEGIN
           FROM public.alignment_ratings AS x
           WHERE x.org_id = n.org_id AND x.initiative_id = n.initiative_id) AS r
   ) AS z
+  -- One order for every writer, so two statements lock shared rows alike.
+  ORDER BY n.org_id, n.initiative_id
   ON CONFLICT (org_id, initiative_id) DO UPDATE
     SET first_reached_on = excluded.first_reached_on,
         computed_at = excluded.computed_at,

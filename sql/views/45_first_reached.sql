@@ -117,6 +117,21 @@ BEGIN
 END
 $$;
 
+-- The same for a whole organisation, in one pass (what
+-- app.refresh_first_reached uses when a change moves many initiatives): a
+-- function, so the organisation reaches the view as a parameter and only its
+-- rows are computed.
+CREATE OR REPLACE FUNCTION app.first_reached_of_organisation(org uuid)
+RETURNS TABLE (initiative_id uuid, first_reached_on date)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+BEGIN
+  RETURN QUERY SELECT h.initiative_id, h.first_reached_on FROM app.first_reached_from_history AS h
+               WHERE h.org_id = org;
+END
+$$;
+
 ------------------------------------------------------------------------------
 -- app.time_to_alignment
 ------------------------------------------------------------------------------
