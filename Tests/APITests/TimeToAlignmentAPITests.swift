@@ -69,11 +69,23 @@ import Testing
             #expect(crmTime["first_reached_on"] == nil)
             #expect(crmTime["days_to_alignment"] == nil)
             #expect(crmTime["days_so_far"] as? Int == 20)
+
+            // The portfolio carries the same for each open initiative.
+            let portfolio = try await client.send(.get, "/v1/portfolio/initiatives", key: key)
+            let items = try #require(portfolio.json["items"] as? [[String: Any]], "\(portfolio.text)")
+            var times: [String: [String: Any]] = [:]
+            for item in items {
+                times[item["title"] as? String ?? ""] = item["time_to_alignment"] as? [String: Any]
+            }
+            #expect(times["ERP"]?["first_reached_on"] as? String == today, "\(portfolio.text)")
+            #expect(times["ERP"]?["days_to_alignment"] as? Int == 15)
+            #expect(times["CRM"]?["first_reached_on"] == nil)
+            #expect(times["CRM"]?["days_so_far"] as? Int == 20)
         }
 
         // The BI views: the organisation's median over the one initiative that reached its gate, and Quality
         // (15 days on ERP, 20 and counting on CRM) slower than IT (5 days on both).
-        let (median, areas) = try await fixture.ownerPool.withConnection { connection in
+        let (median, areas, portfolio) = try await fixture.ownerPool.withConnection { connection in
             let median = try await connection.query(
                 """
                 SELECT DISTINCT org_median_days_to_alignment FROM bi.time_to_alignment WHERE org_id = \(org)::uuid
@@ -85,8 +97,18 @@ import Testing
                 FROM bi.time_to_alignment_areas WHERE org_id = \(org)::uuid ORDER BY slowest_rank
                 """
             ).map { try $0.decode((String, Decimal, Int, Int).self) }
-            return (median, areas)
+            let portfolio = try await connection.query(
+                """
+                SELECT gate_reached_initiatives, median_days_to_alignment, max_days_so_far
+                FROM bi.portfolio WHERE org_id = \(org)::uuid
+                """
+            ).map { try $0.decode((Int, Decimal?, Int?).self) }
+            return (median, areas, portfolio)
         }
+        // The organisation's row in bi.portfolio: one initiative reached its gate in 15 days, one has waited 20.
+        #expect(portfolio.map(\.0) == [1])
+        #expect(portfolio.map(\.1) == [15])
+        #expect(portfolio.map(\.2) == [20])
         #expect(median == [15])
         #expect(areas.map(\.0) == ["Quality", "IT"])
         #expect(areas.map(\.1) == [Decimal(string: "17.5")!, 5])

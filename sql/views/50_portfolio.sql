@@ -1,6 +1,6 @@
 -- bi.portfolio: the consultancy's view over its clients, one row per
--- organisation the querying role may see. Built on bi.initiatives and
--- bi.ld_roi_latest.
+-- organisation the querying role may see. Built on bi.initiatives,
+-- app.time_to_alignment and bi.ld_roi_latest.
 
 DROP VIEW IF EXISTS bi.portfolio CASCADE;
 CREATE VIEW bi.portfolio WITH (security_invoker = true) AS
@@ -18,6 +18,9 @@ SELECT o.org_id,
        coalesce(s.out_of_line_pairs, 0) AS out_of_line_pairs,
        coalesce(s.overdue_revisits, 0) AS overdue_revisits,
        s.last_revisit_at,
+       coalesce(t.gate_reached_initiatives, 0) AS gate_reached_initiatives,
+       t.median_days_to_alignment,
+       t.max_days_so_far,
        coalesce(r.ld_programmes, 0) AS ld_programmes,
        coalesce(r.ld_programmes_computed, 0) AS ld_programmes_computed,
        r.ld_total_cost,
@@ -44,6 +47,16 @@ LEFT JOIN (
   WHERE i.archived_at IS NULL AND i.stage <> 'closed'
   GROUP BY i.org_id
 ) AS s ON s.org_id = o.org_id
+LEFT JOIN (
+  SELECT t.org_id,
+         count(t.first_reached_on)::integer AS gate_reached_initiatives,
+         trim_scale(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.days_to_alignment)::numeric)
+           AS median_days_to_alignment,
+         max(t.days_so_far) AS max_days_so_far
+  FROM app.time_to_alignment AS t
+  WHERE t.archived_at IS NULL AND t.stage <> 'closed'
+  GROUP BY t.org_id
+) AS t ON t.org_id = o.org_id
 LEFT JOIN (
   SELECT p.org_id,
          count(*)::integer AS ld_programmes,
@@ -72,6 +85,9 @@ COMMENT ON COLUMN bi.portfolio.aligned_pairs IS 'Required pairs whose latest rat
 COMMENT ON COLUMN bi.portfolio.out_of_line_pairs IS 'Required pairs whose latest rating is fresh but more than 1 away from the importance.';
 COMMENT ON COLUMN bi.portfolio.overdue_revisits IS 'Required pairs whose latest rating is stale or missing: revisits due now.';
 COMMENT ON COLUMN bi.portfolio.last_revisit_at IS 'The latest rating by a required leader of any active initiative; NULL when none.';
+COMMENT ON COLUMN bi.portfolio.gate_reached_initiatives IS 'Active initiatives whose alignment index has met their alignment gate on some day (bi.time_to_alignment).';
+COMMENT ON COLUMN bi.portfolio.median_days_to_alignment IS 'Median days from creation to first reaching the gate, over those initiatives; NULL when none has.';
+COMMENT ON COLUMN bi.portfolio.max_days_so_far IS 'The longest wait so far, in days since creation, of an active initiative that has never reached its gate; NULL when none is waiting.';
 COMMENT ON COLUMN bi.portfolio.ld_programmes IS 'Active (not archived) L&D programmes.';
 COMMENT ON COLUMN bi.portfolio.ld_programmes_computed IS 'Of them, those whose ROI figures were computed at least once.';
 COMMENT ON COLUMN bi.portfolio.ld_total_cost IS 'Sum of the latest fully loaded costs of those programmes (money); NULL when none was computed.';

@@ -6,57 +6,16 @@
 -- alignment_gate, else the organisation's; reached on the first day whose
 -- alignment index (bi.alignment_trend, from the rating history) is at least
 -- the gate; no required leader counts as an index of 0. Days are calendar
--- days in the organisation's time zone.
+-- days in the organisation's time zone. The per-initiative day is
+-- app.time_to_alignment (45_first_reached.sql), kept by triggers.
 
 ------------------------------------------------------------------------------
 -- bi.time_to_alignment
 ------------------------------------------------------------------------------
 
--- Internal (the API's initiative read uses it too): one row per initiative,
--- without the organisation's median. The trend is read through a lateral
--- subquery so a filter on one initiative reaches bi.alignment_trend's
--- partitions and only that initiative's days are computed.
-DROP VIEW IF EXISTS app.time_to_alignment CASCADE;
-CREATE VIEW app.time_to_alignment WITH (security_invoker = true) AS
-SELECT i.org_id,
-       i.id AS initiative_id,
-       i.title,
-       i.stage,
-       i.lead_area_id,
-       i.archived_at,
-       g.alignment_gate,
-       g.gate_source,
-       d.created_on,
-       r.first_reached_on,
-       (r.first_reached_on - d.created_on)::integer AS days_to_alignment,
-       CASE WHEN r.first_reached_on IS NULL THEN (d.last_day - d.created_on)::integer END AS days_so_far
-FROM initiatives AS i
-JOIN organisations AS o ON o.org_id = i.org_id
-CROSS JOIN LATERAL (
-  SELECT coalesce(i.alignment_gate, o.alignment_gate) AS alignment_gate,
-         CASE WHEN i.alignment_gate IS NULL THEN 'organisation' ELSE 'initiative' END AS gate_source
-) AS g
-CROSS JOIN LATERAL (
-  SELECT (i.created_at AT TIME ZONE o.timezone)::date AS created_on,
-         least((now() AT TIME ZONE o.timezone)::date,
-               (i.archived_at AT TIME ZONE o.timezone)::date) AS last_day
-) AS d
-LEFT JOIN LATERAL (
-  SELECT min(t.day) AS first_reached_on
-  FROM bi.alignment_trend AS t
-  WHERE t.org_id = i.org_id AND t.initiative_id = i.id
-    AND coalesce(t.alignment_index, 0) >= g.alignment_gate
-) AS r ON true;
-
-COMMENT ON VIEW app.time_to_alignment IS
-  'Internal to bi.time_to_alignment and the initiative read: per initiative, the first day its alignment index met its gate.';
-
-GRANT SELECT ON app.time_to_alignment TO concord_bi, concord_api, concord_worker;
-
 DROP VIEW IF EXISTS bi.time_to_alignment CASCADE;
 CREATE VIEW bi.time_to_alignment WITH (security_invoker = true) AS
--- Computed once for the rows and the median (a CTE used twice is
--- materialized); the API reads app.time_to_alignment for one initiative.
+-- Read once for the rows and the median (a CTE used twice is materialized).
 WITH measured AS (SELECT * FROM app.time_to_alignment)
 SELECT m.org_id,
        m.initiative_id,

@@ -18,6 +18,8 @@ public struct PortfolioInitiative: Sendable, Codable, Hashable {
     /// Nudges sent (alone or in a digest) and not answered yet.
     public let unansweredNudges: Int
     public let daysSinceLastActivity: Int
+    /// When it first reached its alignment gate, and the days that took or have passed so far.
+    public let timeToAlignment: TimeToAlignment
 }
 
 /// One L&D programme of one client with its latest ROI figures.
@@ -71,9 +73,11 @@ extension Store {
                    (b.stale_leaders + b.missing_leaders)::int4 AS overdue_revisits,
                    coalesce(n.unanswered, 0)::int4 AS unanswered_nudges,
                    b.days_since_last_activity::int4 AS days_since_last_activity,
+                   \(unescaped: TimeToAlignment.columns),
                    (\(unescaped: sortExpression))::numeric AS sort_value
             FROM bi.initiatives AS b
             JOIN organisations AS o ON o.org_id = b.org_id
+            JOIN app.time_to_alignment AS t ON t.org_id = b.org_id AND t.initiative_id = b.initiative_id
             LEFT JOIN (SELECT x.initiative_id, count(*) AS unanswered FROM nudges AS x
                        WHERE x.org_id = app.current_org() AND x.state IN ('sent', 'digested')
                        GROUP BY x.initiative_id) AS n ON n.initiative_id = b.initiative_id
@@ -89,7 +93,8 @@ extension Store {
                 importance: try row.decode("importance"), alignmentIndex: try row.decode("alignment_index"),
                 overdueRevisits: Int(try row.decode("overdue_revisits", as: Int32.self)),
                 unansweredNudges: Int(try row.decode("unanswered_nudges", as: Int32.self)),
-                daysSinceLastActivity: Int(try row.decode("days_since_last_activity", as: Int32.self)))
+                daysSinceLastActivity: Int(try row.decode("days_since_last_activity", as: Int32.self)),
+                timeToAlignment: try TimeToAlignment(row: row))
         }
         return page.merge(rows)
     }
