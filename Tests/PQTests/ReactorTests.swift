@@ -74,4 +74,25 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(await victim.isAlive() == false)
     }
+
+    @Test(.timeLimit(.minutes(1))) func anAnswerThatArrivedWholeButIsReadInPiecesIsReadToTheEnd() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        // 200 kB fits in the socket's buffer, so all of it can be there before libpq, which reads a buffer's
+        // worth at a time, takes the first piece: the rest must be read without waiting for more to arrive.
+        for size in [20_000, 200_000, 1_000_000] {
+            let row = try await connection.query("SELECT repeat('z', \(size)::int4) AS text")[0]
+            #expect(try row.decode("text", as: String.self).utf8.count == size)
+        }
+    }
+
+    @Test func aNewConnectionOnAClosedOnesSocketNumberIsWatched() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        // Each connection is freed before the next opens, so the kernel hands out the same socket number.
+        for round in 0..<10 {
+            let connection = try await Connection.connect(database.conninfo)
+            #expect(try await connection.query("SELECT \(round)::int8 AS n")[0].decode("n", as: Int.self) == round)
+            await connection.close()
+        }
+    }
 }
