@@ -15,6 +15,8 @@ struct Benchmark: Sendable {
         var errors: Int
         var seconds: Double
         var latencies: [UInt64]
+        /// CPU time of this process (all its threads) during the measured window.
+        var cpuSeconds = 0.0
 
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
@@ -29,10 +31,13 @@ struct Benchmark: Sendable {
 
         func summary(_ options: BenchmarkOptions) -> String {
             let tps = Double(transactions) / seconds
-            return String(
-                format: "mode=%@ clients=%d duration=%.1f tps=%.1f mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f errors=%d",
-                options.mode.rawValue, options.clients, seconds, tps, meanMilliseconds, percentile(0.5),
-                percentile(0.99), errors)
+            let figures = String(
+                format: "tps=%.1f mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f", tps, meanMilliseconds,
+                percentile(0.5), percentile(0.99))
+            let executor = options.onReactor ? "pq" : "global"
+            return "mode=\(options.mode.rawValue) executor=\(executor) clients=\(options.clients) "
+                + "duration=\(seconds) \(figures) errors=\(errors) "
+                + String(format: "cpu_us_per_tx=%.1f", cpuSeconds * 1e6 / Double(max(transactions, 1)))
         }
     }
 
@@ -51,32 +56,23 @@ struct Benchmark: Sendable {
         let start = now()
         let measureFrom = start + UInt64(options.warmup * 1e9)
         let measureUntil = measureFrom + UInt64(options.duration * 1e9)
+        // The process's CPU time at both ends of the measured window, read on a thread of its own.
+        let cpuMeter = Task.detached { () -> Double in
+            try? await Task.sleep(for: .nanoseconds(Int64(measureFrom) - Int64(now())))
+            let before = processCPUSeconds()
+            try? await Task.sleep(for: .nanoseconds(Int64(measureUntil) - Int64(now())))
+            return processCPUSeconds() - before
+        }
         let perClient = try await withThrowingTaskGroup(of: Report.self) { group in
             for client in 0..<options.clients {
-                group.addTask {
-                    var random = SplitMix64(seed: UInt64(client) &* 0x9E37_79B9 &+ start)
-                    var report = Report(transactions: 0, errors: 0, seconds: 0, latencies: [])
-                    report.latencies.reserveCapacity(1 << 16)
-                    while true {
-                        let began = now()
-                        if began >= measureUntil { break }
-                        let id = Int(random.next() % UInt64(options.rows)) + 1
-                        var failed = false
-                        do {
-                            try await readOnce(pool, id: id)
-                        } catch {
-                            failed = true
-                        }
-                        let ended = now()
-                        guard began >= measureFrom, ended <= measureUntil else { continue }
-                        if failed {
-                            report.errors += 1
-                        } else {
-                            report.transactions += 1
-                            report.latencies.append(ended - began)
-                        }
-                    }
-                    return report
+                let loop = { @Sendable () async -> Report in
+                    await clientLoop(pool, client: client, start: start, from: measureFrom, until: measureUntil)
+                }
+                // A task given any executor preference, even nil, pays for a lookup of it on every hop.
+                if options.onReactor {
+                    group.addTask(executorPreference: Connection.executor, operation: loop)
+                } else {
+                    group.addTask(operation: loop)
                 }
             }
             var all: [Report] = []
@@ -85,6 +81,7 @@ struct Benchmark: Sendable {
         }
         await pool.close()
         var total = Report(transactions: 0, errors: 0, seconds: options.duration, latencies: [])
+        total.cpuSeconds = await cpuMeter.value
         for report in perClient {
             total.transactions += report.transactions
             total.errors += report.errors
@@ -92,6 +89,35 @@ struct Benchmark: Sendable {
         }
         total.latencies.sort()
         return total
+    }
+
+    /// One client: reads in a loop until the end of the window, counting those inside it.
+    private func clientLoop(
+        _ pool: ConnectionPool, client: Int, start: UInt64, from measureFrom: UInt64, until measureUntil: UInt64
+    ) async -> Report {
+        var random = SplitMix64(seed: UInt64(client) &* 0x9E37_79B9 &+ start)
+        var report = Report(transactions: 0, errors: 0, seconds: 0, latencies: [])
+        report.latencies.reserveCapacity(1 << 16)
+        while true {
+            let began = now()
+            if began >= measureUntil { break }
+            let id = Int(random.next() % UInt64(options.rows)) + 1
+            var failed = false
+            do {
+                try await readOnce(pool, id: id)
+            } catch {
+                failed = true
+            }
+            let ended = now()
+            guard began >= measureFrom, ended <= measureUntil else { continue }
+            if failed {
+                report.errors += 1
+            } else {
+                report.transactions += 1
+                report.latencies.append(ended - began)
+            }
+        }
+        return report
     }
 
     /// One read, decoded; the shape of the statements matches the pgbench scripts in `pq-vs-pgbench`.
@@ -127,6 +153,14 @@ struct Benchmark: Sendable {
 
 struct BenchmarkError: Error, CustomStringConvertible {
     let description: String
+}
+
+/// User and system CPU time of the whole process.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Monotonic nanoseconds.

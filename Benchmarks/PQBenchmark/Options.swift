@@ -15,10 +15,12 @@ struct BenchmarkOptions: Sendable {
     var duration = 15.0
     var warmup = 3.0
     var rows = 100_000
+    /// Run the client tasks on PQ's reactor thread (`Connection.executor`) instead of the global pool.
+    var onReactor = false
 
     static let usage = """
         usage: pq-benchmark --conninfo CONNINFO [--mode read|tenant] [--clients 32] [--duration 15]
-                            [--warmup 3] [--rows 100000]
+                            [--warmup 3] [--rows 100000] [--executor global|pq]
         (CONCORD_BENCH_DATABASE_URL stands in for --conninfo)
         """
 
@@ -40,6 +42,11 @@ struct BenchmarkOptions: Sendable {
             case "--duration": options.duration = try number(flag, value)
             case "--warmup": options.warmup = try number(flag, value)
             case "--rows": options.rows = try number(flag, value)
+            case "--executor":
+                guard value == "global" || value == "pq" else {
+                    throw UsageError(description: "--executor is global or pq, not \(value)")
+                }
+                options.onReactor = value == "pq"
             default: throw UsageError(description: "unknown option \(flag)")
             }
         }

@@ -4,20 +4,26 @@ import Foundation
 
 /// One libpq connection.
 ///
-/// libpq's calls block, so every call on a connection runs on the connection's own serial dispatch queue:
-/// the waiting happens on a thread of that queue and never on Swift's cooperative pool, and the serial queue
-/// is what makes the `PGconn` (which is not thread-safe) safe to share. Statements are prepared once per
-/// connection and results come back in binary format.
+/// libpq's blocking calls (connecting, COPY, the raw handle) run on the connection's own serial dispatch
+/// queue, so the waiting happens on a thread of that queue and never on Swift's cooperative pool.
+/// Statements (`query`, `pipeline`, `simpleQuery`) take a faster path where the platform allows it (Linux):
+/// they are sent with libpq in non-blocking mode from the calling task, which then waits for the answer in
+/// the shared epoll `Reactor` and reads it without blocking (`Connection+NonBlocking.swift`); no thread
+/// ever waits on this connection's socket, and a statement costs no thread switch of its own. Either way a connection runs one thing at a time, which is
+/// what makes the `PGconn` (which is not thread-safe) safe to share: `exclusive` is held by whoever uses
+/// the handle. Statements are prepared once per connection and results come back in binary format.
 public final class Connection: @unchecked Sendable {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let queue: DispatchQueue
-    /// Guards `cancelHandle`, `busy` and `cancelRequested`, the only state touched off the queue.
+    /// Held while the handle is in use: waited for on the queue, only tried from a task.
+    let exclusive = DispatchSemaphore(value: 1)
+    /// Guards `cancelHandle`, `busy` and `cancelRequested`, the only state touched without `exclusive`.
     private let cancelLock = NSLock()
     private var cancelHandle: OpaquePointer?
     private var busy = false
     private var cancelRequested = false
-    // Touched only on `queue`.
-    private var preparedStatements: [String: String] = [:]
+    // Touched only while holding `exclusive`.
+    var preparedStatements: [String: String] = [:]
     private var statementCounter = 0
     private var closed = false
 
@@ -87,11 +93,20 @@ public final class Connection: @unchecked Sendable {
     /// The first error is thrown after every result has been read, so the connection stays usable.
     public func pipeline(_ statements: [SQL]) async throws -> [QueryResult] {
         let encoded = try statements.map(EncodedStatement.init)
+        #if os(Linux)
+            if let results = try await withoutBlockingIfFree({ try await runPipelineWithoutBlocking(encoded) }) {
+                return results
+            }
+        #endif
+        // In use by another task (or no reactor on this platform): wait in line on the queue.
         return try await run { connection in try connection.runPipeline(encoded) }
     }
 
     /// Runs SQL text through the simple-query protocol: several statements, no parameters (migrations).
     public func simpleQuery(_ text: String) async throws {
+        #if os(Linux)
+            if try await withoutBlockingIfFree({ try await runSimpleQueryWithoutBlocking(text) }) != nil { return }
+        #endif
         try await run { connection in
             guard let result = PQexec(connection.handle, text) else { throw connection.connectionError() }
             defer { PQclear(result) }
@@ -102,14 +117,27 @@ public final class Connection: @unchecked Sendable {
     /// The connection's transaction state, as libpq last saw it.
     public var transactionStatus: TransactionStatus {
         get async {
-            (try? await run { TransactionStatus(PQtransactionStatus($0.handle)) }) ?? .unknown
+            // Reading libpq's field never blocks: no need to go through the queue when nothing else runs.
+            if let status = withExclusiveIfFree({ TransactionStatus(PQtransactionStatus($0.handle)) }) {
+                return status
+            }
+            return (try? await run { TransactionStatus(PQtransactionStatus($0.handle)) }) ?? .unknown
         }
     }
 
     /// Whether the connection still works, judged without a round trip: a server that went away has
     /// closed the socket, which shows up as readable with nothing to consume.
     public func isAlive() async -> Bool {
-        (try? await run { connection in connection.probe() }) ?? false
+        // The probe polls with a zero timeout and reads only what is there: it never blocks.
+        if let alive = withExclusiveIfFree({ $0.probe() }) { return alive }
+        return (try? await run { connection in connection.probe() }) ?? false
+    }
+
+    /// Runs a short, non-blocking `body` on the calling thread when no one else is using the connection.
+    private func withExclusiveIfFree<T>(_ body: (Connection) -> T) -> T? {
+        guard exclusive.wait(timeout: .now()) == .success else { return nil }
+        defer { exclusive.signal() }
+        return body(self)
     }
 
     /// Runs `body` with the raw `PGconn *`, on the connection's queue; the escape hatch for what is not wrapped.
@@ -140,23 +168,39 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func guarded<T>(_ body: (Connection) throws -> T) throws -> T {
+        // A dispatch thread, not the cooperative pool, waits here if a task is using the connection.
+        exclusive.wait()
+        defer { exclusive.signal() }
+        try beginWork()
+        defer { endWork() }
+        return try body(self)
+    }
+
+    /// Marks the connection busy (so cancelling reaches the server); call with `exclusive` held.
+    func beginWork() throws {
         let cancelled = cancelLock.withLock {
             busy = true
             return cancelRequested
         }
-        defer {
-            cancelLock.withLock {
-                busy = false
-                cancelRequested = false
-            }
+        if cancelled {
+            endWork()
+            throw PostgresError(.queryCancelled, message: "the task was cancelled before the query ran")
         }
-        if cancelled { throw PostgresError(.queryCancelled, message: "the task was cancelled before the query ran") }
-        if closed { throw PostgresError(.connectionLost, message: "the connection is closed") }
-        return try body(self)
+        if closed {
+            endWork()
+            throw PostgresError(.connectionLost, message: "the connection is closed")
+        }
+    }
+
+    func endWork() {
+        cancelLock.withLock {
+            busy = false
+            cancelRequested = false
+        }
     }
 
     /// Asks the server to cancel what this connection is running; PQcancel is the thread-safe way to do so.
-    private func requestCancel() {
+    func requestCancel() {
         cancelLock.withLock {
             cancelRequested = true
             guard busy, let cancelHandle else { return }
@@ -179,18 +223,7 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func runPipeline(_ statements: [EncodedStatement]) throws -> [QueryResult] {
-        guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
-        var expected: [Expected] = []
-        var preparing: [String: String] = [:]
-        do {
-            for statement in statements {
-                expected += try send(statement, preparing: &preparing)
-            }
-            guard PQpipelineSync(handle) == 1 else { throw connectionError() }
-        } catch {
-            drainPipeline()
-            throw error
-        }
+        let expected = try sendPipeline(statements)
         var results: [QueryResult] = []
         var firstError: (any Error)?
         for item in expected {
@@ -222,7 +255,25 @@ public final class Connection: @unchecked Sendable {
         return results
     }
 
-    private enum Expected {
+    /// Enters pipeline mode and queues every statement and the sync point; on failure leaves pipeline mode.
+    func sendPipeline(_ statements: [EncodedStatement]) throws -> [Expected] {
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
+        var expected: [Expected] = []
+        expected.reserveCapacity(statements.count)
+        var preparing: [String: String] = [:]
+        do {
+            for statement in statements {
+                try send(statement, preparing: &preparing, into: &expected)
+            }
+            guard PQpipelineSync(handle) == 1 else { throw connectionError() }
+        } catch {
+            drainPipeline()
+            throw error
+        }
+        return expected
+    }
+
+    enum Expected {
         case prepare(text: String, name: String)
         case rows(text: String)
 
@@ -234,8 +285,9 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// Queues one statement, preparing it first when this connection has not seen it (in this pipeline either).
-    private func send(_ statement: EncodedStatement, preparing: inout [String: String]) throws -> [Expected] {
-        var expected: [Expected] = []
+    private func send(
+        _ statement: EncodedStatement, preparing: inout [String: String], into expected: inout [Expected]
+    ) throws {
         var name = preparedStatements[statement.text] ?? preparing[statement.text]
         if name == nil && preparedStatements.count < Self.preparedStatementLimit {
             statementCounter += 1
@@ -255,7 +307,6 @@ public final class Connection: @unchecked Sendable {
         }
         guard sent == 1 else { throw connectionError() }
         expected.append(.rows(text: statement.text))
-        return expected
     }
 
     /// The next command's result; libpq follows each with a NULL, which is consumed here.

@@ -168,11 +168,11 @@ public actor ConnectionPool {
 
     // MARK: Taking back
 
-    private func release(_ connection: Connection) async {
+    /// Checks the connection outside the actor, then enters it once to put the connection back.
+    private nonisolated func release(_ connection: Connection) async {
         // A connection returned mid-transaction (a caller's bug or an error path) is rolled back or dropped,
         // so nothing of one caller's transaction reaches the next.
-        var reusable =
-            !closed && Duration.seconds(-connection.createdAt.timeIntervalSinceNow) < configuration.maxLifetime
+        var reusable = Duration.seconds(-connection.createdAt.timeIntervalSinceNow) < configuration.maxLifetime
         if reusable {
             switch await connection.transactionStatus {
             case .idle: break
@@ -181,7 +181,11 @@ public actor ConnectionPool {
             case .active, .unknown: reusable = false
             }
         }
-        if reusable {
+        await checkIn(connection, reusable: reusable)
+    }
+
+    private func checkIn(_ connection: Connection, reusable: Bool) async {
+        if reusable && !closed {
             if !handOut(.connection(connection)) { idle.append(connection) }
         } else {
             await discard(connection)

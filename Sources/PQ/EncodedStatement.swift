@@ -12,9 +12,35 @@ struct EncodedStatement: Sendable {
 
     /// Calls `body` with the values as C strings; they live only for the call.
     func withCValues<R>(_ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-        let pointers: [UnsafeMutablePointer<CChar>?] = values.map { value in value.map { strdup($0) } }
-        defer { pointers.forEach { free($0) } }
-        return body(pointers.map { $0.map { UnsafePointer($0) } })
+        if values.isEmpty { return body([]) }
+        // One buffer for all the values, each followed by its NUL, instead of an allocation per value.
+        var size = 0
+        for case let value? in values { size += value.utf8.count + 1 }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(size, 1))
+        defer { buffer.deallocate() }
+        var pointers: [UnsafePointer<CChar>?] = []
+        pointers.reserveCapacity(values.count)
+        var offset = 0
+        for value in values {
+            guard let value else {
+                pointers.append(nil)
+                continue
+            }
+            let start = buffer + offset
+            let length = UnsafeMutableRawPointer(start).withMemoryRebound(to: UInt8.self, capacity: size - offset) {
+                target in
+                var copied = 0
+                for byte in value.utf8 {
+                    target[copied] = byte
+                    copied += 1
+                }
+                return copied
+            }
+            start[length] = 0
+            pointers.append(UnsafePointer(start))
+            offset += length + 1
+        }
+        return body(pointers)
     }
 }
 

@@ -6,11 +6,14 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
     let pointer: OpaquePointer
     public let columnNames: [String]
     private let columnTypes: [TypeOID]
+    /// Built on the first lookup by name in a wide result; a narrow one is searched in place, which
+    /// costs less than hashing (and allocating) for every result.
     private lazy var columnIndex: [String: Int] = {
         var map: [String: Int] = [:]
         for (index, name) in columnNames.enumerated() where map[name] == nil { map[name] = index }
         return map
     }()
+    private static let linearSearchLimit = 16
 
     init(taking pointer: OpaquePointer) {
         self.pointer = pointer
@@ -31,7 +34,10 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
     public var affectedRows: Int { Int(String(cString: PQcmdTuples(pointer))) ?? 0 }
 
     func index(ofColumn name: String) throws -> Int {
-        guard let index = columnIndex[name] else {
+        let found =
+            columnNames.count <= Self.linearSearchLimit
+            ? columnNames.firstIndex(of: name) : columnIndex[name]
+        guard let index = found else {
             throw PostgresError(
                 .decoding,
                 message: "no column \"\(name)\" in the result (columns: \(columnNames.joined(separator: ", ")))")

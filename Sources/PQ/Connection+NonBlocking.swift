@@ -1,0 +1,171 @@
+#if os(Linux)
+    import CLibPQ
+
+    /// Statements without a thread hop: the calling task sends them with libpq in non-blocking mode, waits
+    /// for the answer in the shared epoll `Reactor` and reads it without blocking. No thread waits on the
+    /// connection's socket, and libpq never blocks Swift's cooperative pool.
+    extension Connection {
+        /// Runs `body` with libpq in non-blocking mode when no one else is using the connection, with task
+        /// cancellation reaching the server; nil (and `body` not run) when the connection is in use.
+        func withoutBlockingIfFree<T>(_ body: () async throws -> T) async throws -> T? {
+            guard exclusive.wait(timeout: .now()) == .success else { return nil }
+            defer { exclusive.signal() }
+            return try await withTaskCancellationHandler {
+                try beginWork()
+                defer { endWork() }
+                guard PQsetnonblocking(handle, 1) == 0 else { throw connectionError() }
+                // The queue's blocking calls (COPY, connecting) expect libpq in blocking mode.
+                defer { _ = PQsetnonblocking(handle, 0) }
+                return try await body()
+            } onCancel: {
+                self.requestCancel()
+            }
+        }
+
+        /// `runPipeline` without blocking: every libpq call here returns at once (`PQgetResult` is only
+        /// called when `PQisBusy` says a result is complete).
+        func runPipelineWithoutBlocking(_ statements: [EncodedStatement]) async throws -> [QueryResult] {
+            var reading = PipelineReading(expected: try sendPipeline(statements))
+            if let error = await flushWithoutBlocking() { reading.fail(error) }
+            let socket = PQsocket(handle)
+            while !reading.finished {
+                await Reactor.shared.wait(socket)
+                guard PQconsumeInput(handle) == 1 else {
+                    reading.fail(connectionError())
+                    break
+                }
+                readAvailable(&reading)
+            }
+            if PQpipelineStatus(handle) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(handle) }
+            if let firstError = reading.firstError { throw firstError }
+            return reading.results
+        }
+
+        /// `PQexec` without blocking: the simple-query protocol, results read as they arrive. Like `PQexec`,
+        /// the last result counts unless an earlier one failed, and a COPY ends the reading.
+        func runSimpleQueryWithoutBlocking(_ text: String) async throws {
+            guard PQsendQuery(handle, text) == 1 else { throw connectionError() }
+            if let error = await flushWithoutBlocking() { throw error }
+            let socket = PQsocket(handle)
+            var kept: OpaquePointer?
+            defer { if let kept { PQclear(kept) } }
+            while true {
+                while PQisBusy(handle) == 1 {
+                    await Reactor.shared.wait(socket)
+                    guard PQconsumeInput(handle) == 1 else { throw connectionError() }
+                }
+                guard let result = PQgetResult(handle) else { break }
+                let status = PQresultStatus(result)
+                if let previous = kept, PQresultStatus(previous) == PGRES_FATAL_ERROR {
+                    PQclear(result)
+                } else {
+                    if let previous = kept { PQclear(previous) }
+                    kept = result
+                }
+                if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
+            }
+            guard let kept else { throw connectionError() }
+            try check(kept)
+        }
+
+        /// Sends what did not fit in the socket's buffer as the server reads it; reading meanwhile, as libpq
+        /// asks, so a server that is itself waiting for us to read cannot deadlock the two.
+        private func flushWithoutBlocking() async -> PostgresError? {
+            let socket = PQsocket(handle)
+            while true {
+                let flushed = PQflush(handle)
+                if flushed == 0 { return nil }
+                if flushed < 0 || socket < 0 { return connectionError() }
+                await Reactor.shared.wait(socket, orWritable: true)
+                if PQconsumeInput(handle) == 0 { return connectionError() }
+            }
+        }
+
+        /// Where the reading of a pipeline's results stands.
+        private struct PipelineReading {
+            let expected: [Expected]
+            var next = 0
+            /// libpq ends each command's results with a NULL, read before the next command's.
+            var awaitingEnd = false
+            var results: [QueryResult] = []
+            var firstError: (any Error)?
+            /// The sync point has been read, or the connection is gone.
+            var finished = false
+
+            init(expected: [Expected]) {
+                self.expected = expected
+                results.reserveCapacity(expected.count)
+            }
+
+            mutating func record(_ error: any Error, for item: Expected?) {
+                guard firstError == nil else { return }
+                if var error = error as? PostgresError, let item {
+                    error.query = item.text
+                    firstError = error
+                } else {
+                    firstError = error
+                }
+            }
+
+            mutating func fail(_ error: any Error) {
+                record(error, for: nil)
+                finished = true
+            }
+        }
+
+        /// Takes every result that has fully arrived, in the same order and with the same outcome as
+        /// `runPipeline`; the first error is kept and the rest are still read, so the connection stays usable.
+        private func readAvailable(_ reading: inout PipelineReading) {
+            while !reading.finished && PQisBusy(handle) == 0 {
+                let result = PQgetResult(handle)
+                if reading.awaitingEnd {
+                    if let result { PQclear(result) }
+                    reading.awaitingEnd = false
+                    continue
+                }
+                guard reading.next < reading.expected.count else {
+                    // Every command is in: what remains is the sync point.
+                    guard let result else {
+                        // Nothing more yet: the sync point is still on its way (or the connection is gone).
+                        if PQstatus(handle) != CONNECTION_OK { reading.fail(connectionError()) }
+                        break
+                    }
+                    let status = PQresultStatus(result)
+                    PQclear(result)
+                    if status == PGRES_PIPELINE_SYNC { reading.finished = true }
+                    continue
+                }
+                let item = reading.expected[reading.next]
+                reading.next += 1
+                guard let result else {
+                    reading.record(connectionError(), for: item)
+                    if PQstatus(handle) != CONNECTION_OK { reading.finished = true }
+                    continue
+                }
+                reading.awaitingEnd = true
+                if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                    PQclear(result)
+                    reading.record(
+                        PostgresError(.server, message: "skipped: an earlier statement in the pipeline failed"),
+                        for: item)
+                    continue
+                }
+                do {
+                    switch item {
+                    case .prepare(let text, let name):
+                        defer { PQclear(result) }
+                        try check(result)
+                        preparedStatements[text] = name
+                    case .rows:
+                        let rows = QueryResult(taking: result)
+                        try check(result)
+                        reading.results.append(rows)
+                    }
+                } catch {
+                    reading.record(error, for: item)
+                }
+            }
+            if PQstatus(handle) != CONNECTION_OK && !reading.finished { reading.fail(connectionError()) }
+        }
+    }
+#endif

@@ -1,0 +1,98 @@
+import ConcordTestSupport
+import PQ
+import Testing
+
+/// Statements sent without blocking and waited for in PQ's epoll reactor: the paths a blocking call
+/// never took (partial writes, partial reads, a connection in use, a backend lost mid-statement).
+@Suite struct ReactorTests {
+    @Test func tasksPreferringTheReactorRunStatementsAndTransactions() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 4)
+        let sums = try await withThrowingTaskGroup(of: Int.self) { group in
+            for client in 0..<8 {
+                group.addTask(executorPreference: Connection.executor) {
+                    var sum = 0
+                    for step in 0..<20 {
+                        sum += try await pool.withConnection { connection in
+                            try await connection.query("SELECT \(client * 100 + step)::int8 AS n")[0].decode(
+                                "n", as: Int.self)
+                        }
+                    }
+                    let results = try await pool.pipelinedRead(
+                        settings: [("app.org_id", "org-\(client)")], ["SELECT current_setting('app.org_id') AS org"])
+                    #expect(try results[0][0].decode("org", as: String.self) == "org-\(client)")
+                    return sum
+                }
+            }
+            var all: [Int] = []
+            for try await sum in group { all.append(sum) }
+            return all.sorted()
+        }
+        #expect(sums == (0..<8).map { client in (0..<20).reduce(0) { $0 + client * 100 + $1 } })
+    }
+
+    @Test func aStatementLargerThanTheSocketBuffersIsSentAndItsAnswerReadInPieces() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        // 8 MB out and back: libpq's non-blocking flush must wait for the socket to drain, and the answer
+        // arrives over many reads.
+        let sent = String(repeating: "x", count: 8 << 20)
+        let row = try await connection.query("SELECT length(\(sent))::int8 AS n, repeat('y', 8 << 20) AS back")[0]
+        #expect(try row.decode("n", as: Int.self) == 8 << 20)
+        #expect(try row.decode("back", as: String.self).utf8.count == 8 << 20)
+    }
+
+    @Test func tasksSharingOneConnectionTakeTurnsAndEachGetsItsOwnAnswer() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        // While one task's statement is in flight the others find the connection busy and wait their turn.
+        let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for task in 0..<6 {
+                group.addTask {
+                    let row = try await connection.query("SELECT \(task)::int8 AS n, pg_sleep(0.02)")[0]
+                    return (task, try row.decode("n", as: Int.self))
+                }
+            }
+            return try await group.reduce(into: [(Int, Int)]()) { $0.append($1) }
+        }
+        #expect(answers.count == 6)
+        #expect(answers.allSatisfy { $0.0 == $0.1 })
+        #expect(await connection.transactionStatus == .idle)
+    }
+
+    @Test func aBackendKilledMidStatementIsConnectionLostAtOnce() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let victim = try await Connection.connect(database.conninfo)
+        let pid = try await victim.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+        let started = ContinuousClock.now
+        let statement = Task { try await victim.query("SELECT pg_sleep(30)") }
+        try await Task.sleep(for: .milliseconds(200))
+        let killer = try await Connection.connect(database.conninfo)
+        try await killer.query("SELECT pg_terminate_backend(\(pid)::int4)")
+        let lost = await #expect(throws: PostgresError.self) { try await statement.value }
+        #expect(lost?.kind == .connectionLost)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(await victim.isAlive() == false)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func anAnswerThatArrivedWholeButIsReadInPiecesIsReadToTheEnd() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        // 200 kB fits in the socket's buffer, so all of it can be there before libpq, which reads a buffer's
+        // worth at a time, takes the first piece: the rest must be read without waiting for more to arrive.
+        for size in [20_000, 200_000, 1_000_000] {
+            let row = try await connection.query("SELECT repeat('z', \(size)::int4) AS text")[0]
+            #expect(try row.decode("text", as: String.self).utf8.count == size)
+        }
+    }
+
+    @Test func aNewConnectionOnAClosedOnesSocketNumberIsWatched() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        // Each connection is freed before the next opens, so the kernel hands out the same socket number.
+        for round in 0..<10 {
+            let connection = try await Connection.connect(database.conninfo)
+            #expect(try await connection.query("SELECT \(round)::int8 AS n")[0].decode("n", as: Int.self) == round)
+            await connection.close()
+        }
+    }
+}
