@@ -108,13 +108,7 @@ struct AnswerPages {
     /// Used, expired and unknown links get a page that says so, with no form, and the same status codes
     /// the JSON endpoint uses.
     private func closed(_ error: NudgeAnswerError, organisation: String = "Concord") -> Response {
-        let status: HTTPResponse.Status =
-            switch error {
-            case .alreadyAnswered: .conflict
-            case .expired: .gone
-            case .unknownToken, .invalidAnswer: .notFound
-            }
-        return renderer.render("closed", ClosedView(error, organisation: organisation), status: status)
+        renderer.closed(error, organisation: organisation)
     }
 
     static func token(_ raw: String?) -> NudgeToken? {

@@ -1,3 +1,4 @@
+import ConcordStore
 import Crypto
 import Foundation
 import HTTPTypes
@@ -52,5 +53,18 @@ struct PageRenderer: Sendable {
         fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return fields
+    }
+}
+
+extension PageRenderer {
+    /// A used, expired or unknown link's page: no form, and the status codes the JSON endpoints use.
+    func closed(_ error: NudgeAnswerError, organisation: String) -> Response {
+        let status: HTTPResponse.Status =
+            switch error {
+            case .alreadyAnswered: .conflict
+            case .expired: .gone
+            case .unknownToken, .invalidAnswer: .notFound
+            }
+        return render("closed", ClosedView(error, organisation: organisation), status: status)
     }
 }

@@ -61,13 +61,7 @@ struct ReadinessPages {
     }
 
     private func closed(_ error: NudgeAnswerError, organisation: String) -> Response {
-        let status: HTTPResponse.Status =
-            switch error {
-            case .alreadyAnswered: .conflict
-            case .expired: .gone
-            case .unknownToken, .invalidAnswer: .notFound
-            }
-        return renderer.render("closed", ClosedView(error, organisation: organisation), status: status)
+        renderer.closed(error, organisation: organisation)
     }
 }
 

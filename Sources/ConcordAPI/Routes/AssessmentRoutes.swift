@@ -126,14 +126,7 @@ struct AssessmentRoutes {
 
     /// `?limit=&after=`: the cursor here is the newest-first one of assessments.
     static func page(_ request: Request) throws -> AssessmentPageRequest {
-        let query = request.uri.queryParameters
-        var limit = PageRequest.defaultLimit
-        if let raw = query["limit"] {
-            guard let value = Int(String(raw)) else {
-                throw Problem.invalid(field: "limit", rule: "type", message: "limit must be a whole number")
-            }
-            limit = value
-        }
-        return try AssessmentPageRequest(limit: limit, after: query["after"].map(String.init))
+        let (limit, after) = try RouteSupport.pageParameters(request)
+        return try AssessmentPageRequest(limit: limit, after: after)
     }
 }

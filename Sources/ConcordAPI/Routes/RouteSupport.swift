@@ -88,6 +88,12 @@ enum RouteSupport {
 
     /// `?limit=&after=` for keyset pagination.
     static func page(_ request: Request) throws -> PageRequest {
+        let (limit, after) = try pageParameters(request)
+        return try PageRequest(limit: limit, after: after)
+    }
+
+    /// The raw `?limit=&after=`, for a page request with a cursor of its own.
+    static func pageParameters(_ request: Request) throws -> (limit: Int, after: String?) {
         let query = request.uri.queryParameters
         var limit = PageRequest.defaultLimit
         if let raw = query["limit"] {
@@ -96,7 +102,7 @@ enum RouteSupport {
             }
             limit = value
         }
-        return try PageRequest(limit: limit, after: query["after"].map(String.init))
+        return (limit, query["after"].map(String.init))
     }
 
     /// An optional UUID query parameter, refused when malformed rather than ignored.
