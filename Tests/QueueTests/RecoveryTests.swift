@@ -115,7 +115,9 @@ import Testing
                 throw error
             }
         }
-        let worker = db.worker(registry, fastConfiguration("w", lease: .seconds(3)))
+        // A long lease: under load a short one can lapse before the cancel, and the rescuer's take-back
+        // would make the job waiting (cancelled at once) rather than running.
+        let worker = db.worker(registry, fastConfiguration("w"))
         let enqueued = try await queue.enqueue(NewJob(kind: "long"))
         try await events.wait(forCount: 1, "the job to start")
         let requested = try #require(try await queue.cancel(id: enqueued.id))

@@ -71,7 +71,8 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
 
-        // Another worker, in this process, with the same short lease.
+        // Another worker, in this process. Its own lease is long, so that a loaded machine cannot make it
+        // lose the job it takes back; the killed worker's short lease is what lets the rescuer take it.
         let pool = f.database.pool(user: "concord_worker", maxConnections: 8)
         let environment = try await WorkerEnvironment.load([
             "CONCORD_WORKER_DATABASE_URL": f.database.conninfo(user: "concord_worker"),
@@ -82,7 +83,7 @@ import Testing
             pool: pool, registry: jobs.registry(),
             configuration: QueueWorkerConfiguration(
                 pollInterval: .milliseconds(100), listenConninfo: f.database.conninfo(user: "concord_worker"),
-                lease: .seconds(3), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
+                lease: .seconds(30), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
         try await waitUntil("the job is finished", timeout: 30) {
