@@ -135,7 +135,7 @@ import Testing
         #expect(kinds.contains(nil))
     }
 
-    @Test func statementTimeoutAndTaskCancellationCancelOnTheServer() async throws {
+    @Test(.timeLimit(.minutes(1))) func statementTimeoutAndTaskCancellationCancelOnTheServer() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, statementTimeout: .milliseconds(200)))
@@ -145,9 +145,16 @@ import Testing
         #expect(timedOut?.kind == .queryCancelled)
 
         let connection = try await Connection.connect(database.conninfo)
+        let pid = try await connection.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+        let observer = try await Connection.connect(database.conninfo)
         let started = ContinuousClock.now
         let task = Task { try await connection.query("SELECT pg_sleep(30)") }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel only once the statement runs on the server: a loaded machine may start the task late.
+        while try await observer.query(
+            "SELECT count(*)::int4 FROM pg_stat_activity WHERE pid = \(pid)::int4 AND query LIKE 'SELECT pg_sleep(30)%'"
+        )[0].decode(0, as: Int.self) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         task.cancel()
         let cancelled = await #expect(throws: PostgresError.self) { try await task.value }
         #expect(cancelled?.kind == .queryCancelled)
@@ -160,8 +167,8 @@ import Testing
         let victim = try await Connection.connect(database.conninfo)
         let pid = try await victim.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
         let killer = try await Connection.connect(database.conninfo)
-        try await killer.query("SELECT pg_terminate_backend(\(pid)::int4)")
-        try await Task.sleep(for: .milliseconds(100))
+        // With a timeout, pg_terminate_backend waits until the backend is gone.
+        try await killer.query("SELECT pg_terminate_backend(\(pid)::int4, 10000)")
         let lost = await #expect(throws: PostgresError.self) { try await victim.query("SELECT 1") }
         #expect(lost?.kind == .connectionLost)
     }

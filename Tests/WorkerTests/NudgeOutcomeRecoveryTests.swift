@@ -55,7 +55,7 @@ import Testing
         let deliverer = NudgeDeliverer(store: f.store, configuration: configuration)
         let delivery = Task { try await deliverer.deliver(orgID: f.orgID, leader: leader, now: now) }
 
-        for _ in 0..<200 where receiver.requests.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<600 where receiver.requests.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
         try #require(receiver.requests.count == 1)
         // The worker's sessions end (as in a failover) while the message is on its way: the lock and the
         // connection that would record the outcome are gone.
