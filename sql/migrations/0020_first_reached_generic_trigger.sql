@@ -1,4 +1,5 @@
--- 0020: alignment_first_reached (0016), kept the same way with less code.
+-- 0020: alignment_first_reached (0016), kept the same way with less code,
+-- and out of the audit log.
 --
 -- One generic trigger function instead of a branch per table and event: each
 -- trigger says in its arguments what its table's rows name (an initiative,
@@ -6,6 +7,14 @@
 -- matter when a row is updated. The function finds the rows its statement
 -- changed in the transition tables, maps them to the initiatives whose day
 -- they may move, and recomputes those, as before.
+--
+-- The table is derived: the triggers write it as a consequence of a user's
+-- write, which the audit log already holds with its actor. Its own audit
+-- rows (one per initiative a statement moved, up to every initiative of an
+-- organisation when its gate changes) told nothing a user did, so the table
+-- is no longer audited. The trail is for user-made changes.
+
+DROP TRIGGER audit ON alignment_first_reached;
 
 DROP TRIGGER first_reached_insert ON alignment_ratings;
 DROP TRIGGER first_reached_insert ON initiatives;
