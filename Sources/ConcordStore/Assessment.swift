@@ -44,8 +44,9 @@ public struct AssessmentDimension: Sendable, Codable, Hashable, Identifiable {
     }
 }
 
-/// A dimension to create with its framework, or (with `updateAssessmentDimension`) its fields as a whole.
-public struct NewDimension: Sendable, Codable, Hashable {
+/// A name and a description: what creates a dimension, and what replaces a framework's or a dimension's own
+/// fields as a whole (a framework's dimensions change one by one).
+public struct NamedFields: Sendable, Codable, Hashable {
     public var name: String
     public var description: String
 
@@ -62,32 +63,14 @@ public struct NewDimension: Sendable, Codable, Hashable {
             description: try container.decodeIfPresent(String.self, forKey: .description) ?? "")
     }
 
-    /// The current values of `dimension`.
-    public init(_ dimension: AssessmentDimension) {
-        self.init(name: dimension.name, description: dimension.description)
-    }
-}
-
-/// A framework's own fields, to replace them as a whole (its dimensions change one by one).
-public struct FrameworkFields: Sendable, Codable, Hashable {
-    public var name: String
-    public var description: String
-
-    public init(name: String, description: String = "") {
-        self.name = name
-        self.description = description
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            name: try container.decode(String.self, forKey: .name),
-            description: try container.decodeIfPresent(String.self, forKey: .description) ?? "")
-    }
-
     /// The current values of `framework`.
     public init(_ framework: AssessmentFramework) {
         self.init(name: framework.name, description: framework.description)
+    }
+
+    /// The current values of `dimension`.
+    public init(_ dimension: AssessmentDimension) {
+        self.init(name: dimension.name, description: dimension.description)
     }
 }
 

@@ -53,7 +53,7 @@ extension TenantTransaction {
     }
 
     /// Replaces the framework's name and description if it is still at `expectedVersion`.
-    public func updateAssessmentFramework(_ id: UUID, expectedVersion: Int, _ fields: FrameworkFields) async throws
+    public func updateAssessmentFramework(_ id: UUID, expectedVersion: Int, _ fields: NamedFields) async throws
         -> AssessmentFramework
     {
         _ = try await updateVersioned(
@@ -68,7 +68,7 @@ extension TenantTransaction {
 
     /// Replaces a dimension's name and description if its framework is still at `expectedVersion`.
     public func updateAssessmentDimension(
-        _ dimensionID: UUID, of frameworkID: UUID, expectedVersion: Int, _ fields: NewDimension
+        _ dimensionID: UUID, of frameworkID: UUID, expectedVersion: Int, _ fields: NamedFields
     ) async throws -> AssessmentFramework {
         try await bumpFramework(frameworkID, expectedVersion: expectedVersion)
         let changed = try await transaction.query(

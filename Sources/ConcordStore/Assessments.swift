@@ -5,7 +5,7 @@ import PQ
 extension TenantTransaction {
     /// Creates a framework with its dimensions (in the order given) in one round trip.
     public func createAssessmentFramework(
-        name: String, description: String = "", dimensions: [NewDimension]
+        name: String, description: String = "", dimensions: [NamedFields]
     ) async throws -> AssessmentFramework {
         let id = UUID()
         let results = try await transaction.pipeline([
@@ -28,7 +28,7 @@ extension TenantTransaction {
 
     /// Adds a dimension after the framework's last one; the framework's version moves on, since what it reads
     /// as changed.
-    public func addAssessmentDimension(to frameworkID: UUID, _ dimension: NewDimension) async throws
+    public func addAssessmentDimension(to frameworkID: UUID, _ dimension: NamedFields) async throws
         -> AssessmentDimension
     {
         let results = try await transaction.pipeline([

@@ -9,11 +9,8 @@ import Testing
 /// refused as problem+json naming the field, versions, retries, tenants and scopes.
 @Suite struct AssessmentAPITests {
     @Test func aFrameworkLivesThroughCreateEditDimensionsReorderAndArchive() async throws {
-        let fixture = try await APIFixture.make()
-        defer { Task { await fixture.close() } }
-        let org = try await fixture.createOrganisation("Acme")
-        let key = try await fixture.key(for: org).secret
-        try await fixture.application().test(.live) { client in
+        try await Session.live { session in
+            let (client, org, key) = (session.client, session.org, session.key)
             let base = "/v1/orgs/\(org)/assessment-frameworks"
             let twice = try await client.send(
                 .post, base, key: key, json: #"{"name":"3C","dimensions":[{"name":"capacity"},{"name":"capacity"}]}"#)
@@ -105,20 +102,14 @@ import Testing
     }
 
     @Test func anAssessmentIsRecordedReadListedCorrectedAndDeleted() async throws {
-        let fixture = try await APIFixture.make()
-        defer { Task { await fixture.close() } }
-        let org = try await fixture.createOrganisation("Acme")
-        let key = try await fixture.key(for: org).secret
-        try await fixture.application().test(.live) { client in
-            let seed = try await Seed.make(client, org: org, key: key)
+        try await Session.live { session in
+            let (client, org, key, seed) = (session.client, session.org, session.key, try await session.seed())
             let base = "/v1/orgs/\(org)/assessments"
             let (capacity, commitment) = (seed.dimensions[0], seed.dimensions[1])
             func record(_ day: String, _ scores: String, leader: String? = nil) async throws -> TestResponse {
                 try await client.send(
                     .post, base, key: key,
-                    json:
-                        #"{"leader_id":"\#(leader ?? seed.leader)","framework_id":"\#(seed.framework)","assessed_on":"\#(day)","assessor":"coach","notes":"first","scores":\#(scores)}"#
-                )
+                    json: seed.assessment(on: day, leader: leader, more: #","notes":"first","scores":\#(scores)"#))
             }
             let created = try await record(
                 "2026-03-01",
@@ -148,9 +139,7 @@ import Testing
             #expect(unknownLeader.fieldError?["rule"] as? String == "assessments_leader_fk")
             let noAssessor = try await client.send(
                 .post, base, key: key,
-                json:
-                    #"{"leader_id":"\#(seed.leader)","framework_id":"\#(seed.framework)","assessed_on":"2026-03-02","assessor":" "}"#
-            )
+                json: seed.assessment(on: "2026-03-02", assessor: " "))
             #expect(noAssessor.fieldError?["field"] as? String == "assessor")
             #expect(noAssessor.fieldError?["rule"] as? String == "assessments_assessor_valid")
 
@@ -223,15 +212,11 @@ import Testing
     }
 
     @Test func aRetriedRecordWithTheSameIdempotencyKeyMakesOneAssessment() async throws {
-        let fixture = try await APIFixture.make()
-        defer { Task { await fixture.close() } }
-        let org = try await fixture.createOrganisation("Acme")
-        let key = try await fixture.key(for: org).secret
-        try await fixture.application().test(.live) { client in
-            let seed = try await Seed.make(client, org: org, key: key)
+        try await Session.live { session in
+            let (client, org, key, seed) = (session.client, session.org, session.key, try await session.seed())
             let headers: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "assess-ida-1"]
             let json =
-                #"{"leader_id":"\#(seed.leader)","framework_id":"\#(seed.framework)","assessed_on":"2026-03-01","assessor":"coach","scores":[{"dimension_id":"\#(seed.dimensions[0])","score":"61.25"}]}"#
+                seed.assessment(more: #","scores":[{"dimension_id":"\#(seed.dimensions[0])","score":"61.25"}]"#)
             let base = "/v1/orgs/\(org)/assessments"
             let first = try await client.send(.post, base, key: key, json: json, headers: headers)
             let retry = try await client.send(.post, base, key: key, json: json, headers: headers)
@@ -258,21 +243,15 @@ import Testing
     }
 
     @Test func anotherOrganisationsFrameworksAndAssessmentsAreUnknownAndReadKeysOnlyRead() async throws {
-        let fixture = try await APIFixture.make()
-        defer { Task { await fixture.close() } }
-        let acme = try await fixture.createOrganisation("Acme")
-        let globex = try await fixture.createOrganisation("Globex")
-        let acmeKey = try await fixture.key(for: acme).secret
-        let globexKey = try await fixture.key(for: globex).secret
-        let reader = try await fixture.key(for: acme, scopes: [.read]).secret
-        try await fixture.application().test(.live) { client in
-            let a = try await Seed.make(client, org: acme, key: acmeKey)
-            let b = try await Seed.make(client, org: globex, key: globexKey)
+        try await Session.live { session in
+            let (client, acme, acmeKey, a) = (session.client, session.org, session.key, try await session.seed())
+            let globex = session.other
+            let globexKey = session.otherKey
+            let b = try await session.seed(other: true)
+            let reader = try await session.fixture.key(for: acme, scopes: [.read]).secret
             let assessment = try await client.send(
                 .post, "/v1/orgs/\(globex)/assessments", key: globexKey,
-                json:
-                    #"{"leader_id":"\#(b.leader)","framework_id":"\#(b.framework)","assessed_on":"2026-03-01","assessor":"Globex coach"}"#
-            )
+                json: b.assessment(assessor: "Globex coach"))
             let bAssessment = try #require(assessment.json["id"] as? String)
             let base = "/v1/orgs/\(acme)"
             for path in ["/assessment-frameworks/\(b.framework)", "/assessments/\(bAssessment)"] {
@@ -284,9 +263,7 @@ import Testing
             }
             let withB = try await client.send(
                 .post, "\(base)/assessments", key: acmeKey,
-                json:
-                    #"{"leader_id":"\#(a.leader)","framework_id":"\#(b.framework)","assessed_on":"2026-03-01","assessor":"coach"}"#
-            )
+                json: a.assessment(framework: b.framework))
             #expect(withB.fieldError?["field"] as? String == "framework_id")
             let bDimension = try await client.send(
                 .patch, "\(base)/assessment-frameworks/\(a.framework)/dimensions/\(b.dimensions[0])", key: acmeKey,
@@ -308,9 +285,7 @@ import Testing
             #expect(refused.headers[.contentType] == "application/problem+json")
             let refusedRecord = try await client.send(
                 .post, "\(base)/assessments", key: reader,
-                json:
-                    #"{"leader_id":"\#(a.leader)","framework_id":"\#(a.framework)","assessed_on":"2026-03-01","assessor":"coach"}"#
-            )
+                json: a.assessment())
             #expect(refusedRecord.status == .forbidden)
             let refusedArchive = try await client.send(
                 .delete, "\(base)/assessment-frameworks/\(a.framework)", key: reader, headers: [.ifMatch: "\"1\""])
@@ -319,12 +294,8 @@ import Testing
     }
 
     @Test func aCorrectionOrDeletionShowsAtOnceInTheSkillsGaps() async throws {
-        let fixture = try await APIFixture.make()
-        defer { Task { await fixture.close() } }
-        let org = try await fixture.createOrganisation("Acme")
-        let key = try await fixture.key(for: org).secret
-        try await fixture.application().test(.live) { client in
-            let seed = try await Seed.make(client, org: org, key: key)
+        try await Session.live { session in
+            let (client, org, key, seed) = (session.client, session.org, session.key, try await session.seed())
             let base = "/v1/orgs/\(org)"
             let skill = try await client.send(
                 .post, "\(base)/skills", key: key, json: #"{"name":"Capacity","dimension_id":"\#(seed.dimensions[0])"}"#
@@ -344,9 +315,7 @@ import Testing
             }
             let recorded = try await client.send(
                 .post, "\(base)/assessments", key: key,
-                json:
-                    #"{"leader_id":"\#(seed.leader)","framework_id":"\#(seed.framework)","assessed_on":"2026-03-01","assessor":"coach","scores":[{"dimension_id":"\#(seed.dimensions[0])","score":"52.5"}]}"#
-            )
+                json: seed.assessment(more: #","scores":[{"dimension_id":"\#(seed.dimensions[0])","score":"52.5"}]"#))
             let id = try #require(recorded.json["id"] as? String)
             #expect(try await gap() == ("52.5", "17.5"))
             let corrected = try await client.send(
@@ -362,6 +331,35 @@ import Testing
         }
     }
 
+    /// What every test here starts from: a fresh database, organisations Acme and Globex with an admin key
+    /// each, and the API on a live socket.
+    struct Session: Sendable {
+        let fixture: APIFixture
+        let client: any TestClientProtocol
+        let org: UUID
+        let key: String
+        let other: UUID
+        let otherKey: String
+
+        static func live(_ body: @Sendable (Session) async throws -> Void) async throws {
+            let fixture = try await APIFixture.make()
+            defer { Task { await fixture.close() } }
+            let org = try await fixture.createOrganisation("Acme")
+            let key = try await fixture.key(for: org).secret
+            let other = try await fixture.createOrganisation("Globex")
+            let otherKey = try await fixture.key(for: other).secret
+            try await fixture.application().test(.live) { client in
+                try await body(
+                    Session(fixture: fixture, client: client, org: org, key: key, other: other, otherKey: otherKey))
+            }
+        }
+
+        /// The seed rows of Acme, or of Globex.
+        func seed(other: Bool = false) async throws -> Seed {
+            try await Seed.make(client, org: other ? self.other : org, key: other ? otherKey : key)
+        }
+    }
+
     /// Two leaders, a framework with two dimensions, and another framework with one.
     struct Seed {
         let leader: String
@@ -370,6 +368,16 @@ import Testing
         let dimensions: [String]
         let otherFramework: String
         let otherDimension: String
+
+        /// An assessment's body: by default of the first leader on the first framework, by a coach, with
+        /// `more` (`,"name":value...`) added to its fields.
+        func assessment(
+            on day: String = "2026-03-01", assessor: String = "coach", leader: String? = nil,
+            framework: String? = nil, more: String = ""
+        ) -> String {
+            #"{"leader_id":"\#(leader ?? self.leader)","framework_id":"\#(framework ?? self.framework)","#
+                + #""assessed_on":"\#(day)","assessor":"\#(assessor)"\#(more)}"#
+        }
 
         static func make(_ client: some TestClientProtocol, org: UUID, key: String) async throws -> Seed {
             let base = "/v1/orgs/\(org)"

@@ -1,4 +1,5 @@
 import ConcordDomain
+import ConcordTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,25 +25,8 @@ import Testing
     ]
     static let hostile: [UInt8] = [0x22, 0x2C, 0x0D, 0x0A, 0x00, 0xFF, 0xC3, 0x28, 0xEF, 0xBB, 0xBF, 0x3A, 0x3B]
 
-    static func mutate(_ text: String, using random: inout SplitMix64) -> [UInt8] {
-        var bytes = Array(text.utf8)
-        for _ in 0...(random.next() % 4) {
-            let at = Int(random.next() % UInt64(bytes.count + 1))
-            switch random.next() % 5 {
-            case 0: bytes.insert(hostile[Int(random.next() % UInt64(hostile.count))], at: at)
-            case 1: if at < bytes.count { bytes.remove(at: at) }
-            case 2: bytes = Array(bytes.prefix(at))
-            case 3: bytes += bytes.suffix(from: min(at, bytes.count))  // rows again: duplicate keys
-            default: if at < bytes.count { bytes[at] = UInt8(truncatingIfNeeded: random.next()) }
-            }
-        }
-        return bytes
-    }
-
     @Test func hostileFilesGetA4xxNamingLinesNeverA5xx() async throws {
-        let seed =
-            ProcessInfo.processInfo.environment["CONCORD_FUZZ_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = Mutations.seed
         let fixture = try await APIFixture.make()
         defer { Task { await fixture.close() } }
         let org = try await fixture.createOrganisation("Acme")
@@ -52,7 +36,10 @@ import Testing
             var statuses: [Int: Int] = [:]
             for round in 0..<160 {
                 let file = Self.files[round % Self.files.count]
-                let bytes = round < Self.files.count ? Array(file.text.utf8) : Self.mutate(file.text, using: &random)
+                let bytes =
+                    round < Self.files.count
+                    ? Array(file.text.utf8)
+                    : Mutations.bytes(Array(file.text.utf8), maxEdits: 4, hostile: Self.hostile, using: &random)
                 let response = try await client.execute(
                     uri: "/v1/orgs/\(org)/imports/\(file.kind)", method: .post,
                     headers: [.authorization: "Bearer \(key)", .contentType: "text/csv"],

@@ -107,9 +107,7 @@ import Testing
     /// Valid bodies mutated at random (seeded: `CONCORD_FUZZ_SEED=<n>` replays a run): wrong types, hostile
     /// numbers and strings, unknown and duplicate fields, cut and corrupted bytes, sent to every target.
     @Test func mutatedBodiesNeverGetA5xx() async throws {
-        let seed =
-            ProcessInfo.processInfo.environment["CONCORD_FUZZ_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = Mutations.seed
         let fixture = try await APIFixture.make()
         defer { Task { await fixture.close() } }
         let org = try await fixture.createOrganisation("Acme")

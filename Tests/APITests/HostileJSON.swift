@@ -1,4 +1,5 @@
 import ConcordDomain
+import ConcordTestSupport
 import Foundation
 
 /// Seeded mutations of a valid JSON object into hostile bodies, written as raw text so they can hold what no
@@ -15,23 +16,19 @@ enum HostileJSON {
     ]
 
     static func mutate(_ valid: [String: Any], using random: inout SplitMix64) -> [UInt8] {
-        var fields = valid.keys.sorted().map { ($0, raw(valid[$0]!)) }
-        for _ in 0...(random.next() % 3) {
-            mutateFields(&fields, using: &random)
-        }
-        var bytes = Array(("{" + fields.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}").utf8)
+        let fields = Mutations.repeatedly(
+            valid.keys.sorted().map { ($0, raw(valid[$0]!)) }, maxEdits: 3, using: &random, mutateFields)
+        let bytes = Array(("{" + fields.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}").utf8)
         switch random.next() % 10 {
-        case 0 where !bytes.isEmpty:
-            bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
-        case 1 where !bytes.isEmpty:
+        case 0, 1, 2:
+            // Cut, stuffed with bytes that are not UTF-8 (or NUL), and the other byte edits of every fuzz test.
             let invalid: [UInt8] = [0xFF, 0xC0, 0xC3, 0xE2, 0x80, 0x00, 0xF4, 0x90]
-            bytes.insert(invalid[Int(random.next() % 8)], at: Int(random.next() % UInt64(bytes.count)))
-        case 2:
-            bytes = Array(pick(atoms, &random).utf8)
+            return Mutations.bytes(bytes, maxEdits: 2, hostile: invalid, using: &random)
+        case 3:
+            return Array(pick(atoms, &random).utf8)
         default:
-            break
+            return bytes
         }
-        return bytes
     }
 
     private static func mutateFields(_ fields: inout [(String, String)], using random: inout SplitMix64) {

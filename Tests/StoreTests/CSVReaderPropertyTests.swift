@@ -1,5 +1,6 @@
 import CSVFormat
 import ConcordDomain
+import ConcordTestSupport
 import Foundation
 import Testing
 
@@ -7,10 +8,7 @@ import Testing
 /// writes reads back field for field at the right lines, and no byte soup makes the reader crash or point at
 /// a line the file does not have.
 @Suite struct CSVReaderPropertyTests {
-    static var seed: UInt64 {
-        ProcessInfo.processInfo.environment["CONCORD_FUZZ_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
-    }
+    static var seed: UInt64 { Mutations.seed }
 
     /// Characters spreadsheets put in cells, weighted towards the ones CSV has to quote.
     static let alphabet: [String] = [
@@ -64,16 +62,7 @@ import Testing
         let valid = Array("\u{FEFF}key,name,email\r\nL1,\"Smith, Ann\",ann@acme.test\r\nL2,\"two\nlines\",\r\n".utf8)
         let hostile: [UInt8] = [0x22, 0x2C, 0x0D, 0x0A, 0x00, 0xFF, 0xC3, 0x80, 0xEF, 0xBB, 0xBF, 0x22, 0x22]
         for _ in 0..<2000 {
-            var bytes = valid
-            for _ in 0...(random.next() % 4) {
-                let at = Int(random.next() % UInt64(bytes.count + 1))
-                switch random.next() % 4 {
-                case 0: bytes.insert(hostile[Int(random.next() % UInt64(hostile.count))], at: at)
-                case 1: if at < bytes.count { bytes.remove(at: at) }
-                case 2: bytes = Array(bytes.prefix(at))
-                default: if at < bytes.count { bytes[at] = UInt8(truncatingIfNeeded: random.next()) }
-                }
-            }
+            let bytes = Mutations.bytes(valid, maxEdits: 4, hostile: hostile, using: &random)
             // Lines as a person counts them: CRLF, LF and a lone CR each end one.
             let text = bytes.map { $0 == 0x0D ? 0x0A : $0 }
             let lines = 1 + text.filter { $0 == 0x0A }.count

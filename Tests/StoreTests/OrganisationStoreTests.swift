@@ -75,11 +75,11 @@ import Testing
         let ann = try await f.leader("Ann")
         let framework = try await f.write {
             try await $0.createAssessmentFramework(
-                name: "3C", dimensions: [NewDimension(name: "capacity"), NewDimension(name: "commitment")])
+                name: "3C", dimensions: [NamedFields(name: "capacity"), NamedFields(name: "commitment")])
         }
         #expect(framework.dimensions.map(\.name) == ["capacity", "commitment"])
         let character = try await f.write {
-            try await $0.addAssessmentDimension(to: framework.id, NewDimension(name: "character"))
+            try await $0.addAssessmentDimension(to: framework.id, NamedFields(name: "character"))
         }
         #expect(character.position == 2)
         let day = CivilDate(year: 2025, month: 3, day: 14)!

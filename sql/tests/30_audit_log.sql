@@ -128,5 +128,41 @@ SELECT is(
   '(2,t,t)',
   'a rotation is logged: two fingerprints, the old secret''s the same as before');
 
+-- A rating the API writes is logged with its actor; the day it moves in
+-- alignment_first_reached is not (migration 0020): that table is derived,
+-- written by triggers as a consequence, and the trail is for what users do.
+CREATE VIEW test_support.erp_b_kept AS
+  SELECT k.first_reached_on, k.valid_until
+  FROM alignment_first_reached AS k
+  JOIN initiatives AS i ON i.org_id = k.org_id AND i.id = k.initiative_id
+  WHERE i.org_id = test_support.org_b() AND i.title = 'New ERP';
+SELECT first_reached_on IS NULL AS erp_b_not_reached FROM test_support.erp_b_kept \gset
+SET LOCAL ROLE concord_api;
+SELECT set_config('app.org_id', test_support.org_b()::text, true) IS NOT NULL AS set_org_b_again,
+       set_config('app.actor', 'key:consultant-2', true) IS NOT NULL AS set_rating_actor
+\gset
+-- Grace comes into line: both required leaders aligned, the gate (1) is met
+-- today. A moment after the fixture's rating of hers (same now(): the tie
+-- would go to the greater random id), so this one is her latest.
+INSERT INTO alignment_ratings (org_id, initiative_id, leader_id, priority, buy_in, source, rated_at)
+SELECT i.org_id, i.id, l.id, 4, 'committed', 'api', now() + interval '1 millisecond'
+FROM initiatives AS i
+JOIN leaders AS l ON l.org_id = i.org_id AND l.email = 'grace@org-b.example'
+WHERE i.title = 'New ERP';
+SELECT set_config('app.actor', '', true) IS NOT NULL AS unset_rating_actor \gset
+RESET ROLE;
+
+SELECT ok(:'erp_b_not_reached'::boolean
+          AND (SELECT first_reached_on = (now() AT TIME ZONE 'Europe/Berlin')::date FROM test_support.erp_b_kept),
+  'the rating moved the kept first-reached day (from none to today)');
+SELECT is(
+  (SELECT count(*)::int FROM audit_log
+   WHERE org_id = test_support.org_b() AND table_name = 'alignment_ratings' AND actor = 'key:consultant-2'
+     AND operation = 'INSERT' AND after ->> 'priority' = '4'),
+  1, 'the rating itself is logged, with its actor');
+SELECT is(
+  (SELECT count(*)::int FROM audit_log WHERE table_name = 'alignment_first_reached'),
+  0, 'no audit row for alignment_first_reached: not for that rating, nor for the fixtures'' writes');
+
 SELECT * FROM finish(true);
 ROLLBACK;

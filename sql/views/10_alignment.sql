@@ -98,20 +98,10 @@ COMMENT ON COLUMN bi.alignment_matrix.alignment_status IS 'aligned, out_of_line 
 -- the fresh (and the aligned) leaders of each day. The day rows and the
 -- steps go through one window (no join of days to steps), so the work grows
 -- with ratings plus initiative-days, with no lookup per day. Days are
--- offsets k from the initiative's first day.
+-- offsets k from the initiative's first day (app.initiative_days).
 DROP VIEW IF EXISTS bi.alignment_trend CASCADE;
 CREATE VIEW bi.alignment_trend WITH (security_invoker = true) AS
-WITH initiative_days AS NOT MATERIALIZED (
-  SELECT i.org_id, i.id AS initiative_id, i.title, i.importance, o.timezone,
-         coalesce(i.revisit_cadence_days, o.revisit_cadence_days) AS window_days,
-         (i.created_at AT TIME ZONE o.timezone)::date AS first_day,
-         least((now() AT TIME ZONE o.timezone)::date,
-               (i.archived_at AT TIME ZONE o.timezone)::date) AS last_day,
-         (now() AT TIME ZONE o.timezone)::date AS today
-  FROM initiatives AS i
-  JOIN organisations AS o ON o.org_id = i.org_id
-),
-required AS (
+WITH required AS (
   SELECT r.org_id, r.initiative_id, count(*)::integer AS required_leaders
   FROM app.bi_required_leaders AS r
   GROUP BY r.org_id, r.initiative_id
@@ -127,7 +117,7 @@ ratings AS (
 runs AS (
   SELECT x.org_id, x.initiative_id, d.from_k, d.to_k, d.aligned
   FROM ratings AS x
-  JOIN initiative_days AS n ON n.org_id = x.org_id AND n.initiative_id = x.initiative_id
+  JOIN app.initiative_days AS n ON n.org_id = x.org_id AND n.initiative_id = x.initiative_id
   CROSS JOIN LATERAL (
     SELECT greatest(t.rated_day, n.first_day) - n.first_day AS from_k,
            least(t.next_day - 1,
@@ -152,7 +142,7 @@ events AS (
   SELECT n.org_id, n.initiative_id, g.k, true AS is_day, n.title, n.first_day, n.timezone,
          coalesce(q.required_leaders, 0) AS required_leaders,
          0 AS fresh_step, 0 AS aligned_step
-  FROM initiative_days AS n
+  FROM app.initiative_days AS n
   LEFT JOIN required AS q ON q.org_id = n.org_id AND q.initiative_id = n.initiative_id
   CROSS JOIN LATERAL generate_series(0, n.last_day - n.first_day) AS g (k)
   UNION ALL

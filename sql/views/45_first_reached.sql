@@ -6,7 +6,8 @@
 -- alignment_gate, else the organisation's; reached on the first day whose
 -- alignment index (as bi.alignment_trend computes it from the rating history)
 -- is at least the gate; no required leader counts as an index of 0. Days are
--- calendar days in the organisation's time zone.
+-- calendar days in the organisation's time zone, from app.initiative_days
+-- (07), as bi.alignment_trend counts them.
 --
 -- The day is kept in alignment_first_reached by triggers (migration 0016 says
 -- why) and computed here from the history when a row is missing or the clock
@@ -24,17 +25,7 @@
 -- required leaders, not with the days since creation.
 DROP VIEW IF EXISTS app.first_reached_from_history CASCADE;
 CREATE VIEW app.first_reached_from_history WITH (security_invoker = true) AS
-WITH initiative_days AS NOT MATERIALIZED (
-  SELECT i.org_id, i.id AS initiative_id, i.importance, o.timezone,
-         coalesce(i.alignment_gate, o.alignment_gate) AS alignment_gate,
-         coalesce(i.revisit_cadence_days, o.revisit_cadence_days) AS window_days,
-         (i.created_at AT TIME ZONE o.timezone)::date AS first_day,
-         least((now() AT TIME ZONE o.timezone)::date,
-               (i.archived_at AT TIME ZONE o.timezone)::date) AS last_day,
-         (now() AT TIME ZONE o.timezone)::date AS today
-  FROM initiatives AS i
-  JOIN organisations AS o ON o.org_id = i.org_id
-),
+WITH
 -- Each required leader's ratings, with the next one's time, the count of
 -- required leaders and the initiative's days beside them (no lookup per
 -- rating or per step).
@@ -46,7 +37,7 @@ ratings AS (
   FROM (SELECT q.org_id, q.initiative_id, q.leader_id,
                count(*) OVER (PARTITION BY q.org_id, q.initiative_id) AS required_leaders
         FROM app.bi_required_leaders AS q) AS r
-  JOIN initiative_days AS n ON n.org_id = r.org_id AND n.initiative_id = r.initiative_id
+  JOIN app.initiative_days AS n ON n.org_id = r.org_id AND n.initiative_id = r.initiative_id
   JOIN alignment_ratings AS x
     ON x.org_id = r.org_id AND x.initiative_id = r.initiative_id AND x.leader_id = r.leader_id
 ),
@@ -97,7 +88,7 @@ SELECT n.org_id,
        CASE WHEN n.last_day < n.first_day THEN NULL
             WHEN n.alignment_gate <= 0 THEN n.first_day
             ELSE r.first_reached_on END AS first_reached_on
-FROM initiative_days AS n
+FROM app.initiative_days AS n
 LEFT JOIN reached AS r ON r.org_id = n.org_id AND r.initiative_id = n.initiative_id;
 
 COMMENT ON VIEW app.first_reached_from_history IS
@@ -141,34 +132,24 @@ $$;
 -- day from the history, computed for that initiative only.
 DROP VIEW IF EXISTS app.time_to_alignment CASCADE;
 CREATE VIEW app.time_to_alignment WITH (security_invoker = true) AS
-SELECT i.org_id,
-       i.id AS initiative_id,
-       i.title,
-       i.stage,
-       i.lead_area_id,
-       i.archived_at,
-       g.alignment_gate,
-       g.gate_source,
-       d.created_on,
+SELECT d.org_id,
+       d.initiative_id,
+       d.title,
+       d.stage,
+       d.lead_area_id,
+       d.archived_at,
+       d.alignment_gate,
+       d.gate_source,
+       d.first_day AS created_on,
        f.first_reached_on,
-       (f.first_reached_on - d.created_on)::integer AS days_to_alignment,
-       CASE WHEN f.first_reached_on IS NULL THEN (d.last_day - d.created_on)::integer END AS days_so_far
-FROM initiatives AS i
-JOIN organisations AS o ON o.org_id = i.org_id
-CROSS JOIN LATERAL (
-  SELECT coalesce(i.alignment_gate, o.alignment_gate) AS alignment_gate,
-         CASE WHEN i.alignment_gate IS NULL THEN 'organisation' ELSE 'initiative' END AS gate_source
-) AS g
-CROSS JOIN LATERAL (
-  SELECT (i.created_at AT TIME ZONE o.timezone)::date AS created_on,
-         least((now() AT TIME ZONE o.timezone)::date,
-               (i.archived_at AT TIME ZONE o.timezone)::date) AS last_day
-) AS d
-LEFT JOIN alignment_first_reached AS k ON k.org_id = i.org_id AND k.initiative_id = i.id
+       (f.first_reached_on - d.first_day)::integer AS days_to_alignment,
+       CASE WHEN f.first_reached_on IS NULL THEN (d.last_day - d.first_day)::integer END AS days_so_far
+FROM app.initiative_days AS d
+LEFT JOIN alignment_first_reached AS k ON k.org_id = d.org_id AND k.initiative_id = d.initiative_id
 CROSS JOIN LATERAL (
   SELECT CASE WHEN k.computed_at <= now() AND (k.valid_until IS NULL OR now() < k.valid_until)
               THEN k.first_reached_on
-              ELSE app.first_reached_from_history(i.org_id, i.id)
+              ELSE app.first_reached_from_history(d.org_id, d.initiative_id)
          END AS first_reached_on
   -- Not flattened: the expression is used three times, computed once.
   OFFSET 0

@@ -6,8 +6,9 @@
 -- alignment_gate, else the organisation's; reached on the first day whose
 -- alignment index (bi.alignment_trend, from the rating history) is at least
 -- the gate; no required leader counts as an index of 0. Days are calendar
--- days in the organisation's time zone. The per-initiative day is
--- app.time_to_alignment (45_first_reached.sql), kept by triggers.
+-- days in the organisation's time zone (app.initiative_days). The
+-- per-initiative day is app.time_to_alignment (45_first_reached.sql), kept by
+-- triggers.
 
 ------------------------------------------------------------------------------
 -- bi.time_to_alignment
@@ -71,18 +72,16 @@ DROP VIEW IF EXISTS bi.time_to_alignment_areas CASCADE;
 CREATE VIEW bi.time_to_alignment_areas WITH (security_invoker = true) AS
 WITH pairs AS (
   SELECT r.org_id, r.area_id, r.initiative_id, r.leader_id,
-         (i.created_at AT TIME ZONE o.timezone)::date AS created_on,
-         least((now() AT TIME ZONE o.timezone)::date,
-               (i.archived_at AT TIME ZONE o.timezone)::date) AS last_day,
-         (f.first_aligned_at AT TIME ZONE o.timezone)::date AS aligned_on
+         d.first_day AS created_on,
+         d.last_day,
+         (f.first_aligned_at AT TIME ZONE d.timezone)::date AS aligned_on
   FROM app.bi_required_leaders AS r
-  JOIN initiatives AS i ON i.org_id = r.org_id AND i.id = r.initiative_id
-  JOIN organisations AS o ON o.org_id = r.org_id
+  JOIN app.initiative_days AS d ON d.org_id = r.org_id AND d.initiative_id = r.initiative_id
   LEFT JOIN LATERAL (
     SELECT min(x.rated_at) AS first_aligned_at
     FROM alignment_ratings AS x
     WHERE x.org_id = r.org_id AND x.initiative_id = r.initiative_id AND x.leader_id = r.leader_id
-      AND abs(x.priority - i.importance) <= 1
+      AND abs(x.priority - d.importance) <= 1
   ) AS f ON true
 ),
 measured AS (

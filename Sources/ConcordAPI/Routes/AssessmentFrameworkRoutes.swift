@@ -12,13 +12,13 @@ struct AssessmentFrameworkRoutes {
     struct NewFramework: Decodable {
         let name: String
         let description: String
-        let dimensions: [NewDimension]
+        let dimensions: [NamedFields]
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
-            dimensions = try container.decodeIfPresent([NewDimension].self, forKey: .dimensions) ?? []
+            dimensions = try container.decodeIfPresent([NamedFields].self, forKey: .dimensions) ?? []
         }
 
         enum CodingKeys: String, CodingKey {
@@ -71,7 +71,7 @@ struct AssessmentFrameworkRoutes {
                 guard let current = try await tx.run(Reads.assessmentFramework(id)) else {
                     throw Problem.notFound("assessment framework \(id)")
                 }
-                let fields = try MergePatch.apply(Data(buffer: body), to: FrameworkFields(current))
+                let fields = try MergePatch.apply(Data(buffer: body), to: NamedFields(current))
                 return try await tx.updateAssessmentFramework(id, expectedVersion: version, fields)
             }
             return try RouteSupport.json(framework, version: framework.version)
@@ -90,7 +90,7 @@ struct AssessmentFrameworkRoutes {
             let scope = try await dependencies.scope(context, require: .write)
             let id = try RouteSupport.id(context, "id", entity: "assessment framework")
             let body = try await RouteSupport.body(request, context: context)
-            let dimension = try RouteSupport.decode(NewDimension.self, from: body)
+            let dimension = try RouteSupport.decode(NamedFields.self, from: body)
             try AssessmentRules.checkName(dimension.name, field: "name", rule: "assessment_dimensions_name_valid")
             return try await dependencies.create(request, context: context, scope: scope, requestBody: body) { tx in
                 let added = try await tx.addAssessmentDimension(to: id, dimension)
@@ -113,7 +113,7 @@ struct AssessmentFrameworkRoutes {
                 guard let dimension = current.dimensions.first(where: { $0.id == item }) else {
                     throw Problem.notFound("assessment dimension \(item)")
                 }
-                let fields = try MergePatch.apply(Data(buffer: body), to: NewDimension(dimension))
+                let fields = try MergePatch.apply(Data(buffer: body), to: NamedFields(dimension))
                 try AssessmentRules.checkName(fields.name, field: "name", rule: "assessment_dimensions_name_valid")
                 return try await tx.updateAssessmentDimension(item, of: id, expectedVersion: version, fields)
             }

@@ -6,7 +6,7 @@ import Foundation
 /// backstop, and a refusal carries their names as its rule.
 enum AssessmentRules {
     /// A framework created with its dimensions: each name valid, none twice.
-    static func check(dimensions: [NewDimension]) throws {
+    static func check(dimensions: [NamedFields]) throws {
         var seen = Set<String>()
         for (index, dimension) in dimensions.enumerated() {
             let field = "dimensions[\(index)].name"
