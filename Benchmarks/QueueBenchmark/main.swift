@@ -8,7 +8,8 @@ import ServiceLifecycle
 // queue-benchmark: the Concord side of Benchmarks/queue/run, one mode per invocation so that every worker
 // is an OS process of its own.
 //
-//   queue-benchmark server FILE                  start a throwaway cluster, write its URL to FILE, stop on SIGTERM
+//   queue-benchmark server FILE [NAME=VALUE ...] start a throwaway cluster (with these server settings), write its
+//                                                URL to FILE, stop on SIGTERM
 //   queue-benchmark enqueue URL JOBS CHUNK       enqueue JOBS no-op jobs, CHUNK per statement (as a producer would)
 //   queue-benchmark worker URL CONCURRENCY BATCH run a queue worker (no-op handler) until SIGTERM
 
@@ -57,10 +58,16 @@ guard arguments.count >= 2 else { fail("usage: queue-benchmark server|enqueue|wo
 
 switch arguments[1] {
 case "server":
-    guard arguments.count == 3 else { fail("usage: queue-benchmark server FILE") }
+    guard arguments.count >= 3 else { fail("usage: queue-benchmark server FILE [NAME=VALUE ...]") }
+    var settings = ["max_connections": "300"]
+    for setting in arguments.dropFirst(3) {
+        let parts = setting.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2 else { fail("a server setting is NAME=VALUE, not \"\(setting)\"") }
+        settings[String(parts[0])] = String(parts[1])
+    }
     let cluster: LocalPostgres
     do {
-        cluster = try LocalPostgres.start(settings: ["max_connections": "300"])
+        cluster = try LocalPostgres.start(settings: settings)
     } catch {
         fail("could not start PostgreSQL: \(error)")
     }
