@@ -16,10 +16,16 @@ extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     }
 }
 
+extension String {
+    /// PostgreSQL text cannot hold U+0000. Checked on the scalars: `contains("\u{0}")` compares grapheme
+    /// clusters and misses a NUL that a following combining mark or modifier joins to.
+    public var containsNUL: Bool { utf8.contains(0) }
+}
+
 extension String: PostgresEncodable {
     public func postgresText() throws -> String? {
         // libpq passes text parameters as C strings: a NUL would silently cut the value short.
-        if utf8.contains(0) {
+        if containsNUL {
             throw PostgresError(.encoding, message: "text values cannot contain NUL bytes")
         }
         return self

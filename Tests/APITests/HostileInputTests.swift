@@ -42,6 +42,8 @@ import Testing
             cases.append(("a lone surrogate", areas, Array(#"{"name":"\ud800"}"#.utf8), 400))
             cases.append(("NUL in a string", areas, Array(#"{"name":"I\u0000T"}"#.utf8), 422))
             cases.append(("NUL in a key", areas, Array(#"{"name":"IT","\u0000":1}"#.utf8), 422))
+            // A skin-tone modifier after the NUL joins it into one Character (Schemathesis found this one).
+            cases.append(("NUL joined to a modifier", areas, Array(#"{"name":"I\u0000\ud83c\udffbT"}"#.utf8), 422))
             cases.append(("1e400", ratings, Array(#"{\#(rating),"priority":1e400}"#.utf8), 400))
             cases.append(("-0", ratings, Array(#"{\#(rating),"priority":-0}"#.utf8), 422))
             cases.append(("2^63", ratings, Array(#"{\#(rating),"priority":9223372036854775808}"#.utf8), 400))

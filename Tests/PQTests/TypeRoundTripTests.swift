@@ -121,6 +121,10 @@ import Testing
             try await connection.query("SELECT \("a\u{0}b")::text")
         }
         #expect(error?.kind == .encoding)
+        // A NUL that a following modifier joins into one Character is still a NUL to PostgreSQL.
+        let joined = "a\u{0}\u{1F3FB}b"
+        #expect(!joined.contains("\u{0}") && joined.containsNUL)
+        await #expect(throws: PostgresError.self) { try await connection.query("SELECT \(joined)::text") }
         // The connection is still usable afterwards.
         #expect(try await connection.query("SELECT 1::int4")[0].decode(0, as: Int.self) == 1)
     }

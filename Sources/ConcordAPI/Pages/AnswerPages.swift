@@ -3,6 +3,7 @@ import ConcordStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PQ
 
 /// The HTML side of `/answer/{token}`: the page a browser gets for the link, and the form it posts back.
 /// No script, no cookie: the token in the URL is the capability, so there is no session to forge a
@@ -80,7 +81,7 @@ struct AnswerPages {
             guard let stage = BuyIn(rawValue: raw) else { return invalid(page, "Choose where you are from the list.") }
             buyIn = stage
         }
-        guard !(form.concern ?? "").contains("\u{0}") else {
+        guard !(form.concern ?? "").containsNUL else {
             return invalid(page, "The note contains a character that cannot be stored.")
         }
         do {

@@ -2,6 +2,7 @@ import ConcordStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PQ
 
 /// Small pieces every resource route uses: ids from the path, versions from `If-Match`, JSON in and out.
 enum RouteSupport {
@@ -60,11 +61,11 @@ enum RouteSupport {
             let here = path.isEmpty ? "body" : path.joined(separator: ".")
             switch value {
             case let text as String:
-                return text.contains("\u{0}") ? here : nil
+                return text.containsNUL ? here : nil
             case let array as [Any]:
                 return array.indices.lazy.compactMap { find(array[$0], path + ["[\($0)]"]) }.first
             case let object as [String: Any]:
-                if object.keys.contains(where: { $0.contains("\u{0}") }) { return here }
+                if object.keys.contains(where: \.containsNUL) { return here }
                 return object.lazy.compactMap { find($0.value, path + [$0.key]) }.first
             default:
                 return nil

@@ -90,7 +90,7 @@ extension Store {
             var check = RowCheck(line: record.line, values: [:])
             for (index, field) in record.fields.enumerated() {
                 let name = index < names.count ? names[index] : nil
-                let clean = !field.contains("\u{0}")
+                let clean = !field.containsNUL
                 if !clean { check.fail(name, "contains the NUL character") }
                 if let name {
                     // PostgreSQL text cannot hold NUL: the value is dropped, its issue already reported.
