@@ -16,7 +16,7 @@ import Testing
 /// with 503 and `Retry-After` (none hangs), and afterwards the same process answers 200 again, untouched;
 /// a queue worker that lived through it runs the next job.
 @Suite struct DatabaseOutageTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(4)))
     func theAPIAnswers503DuringAnOutageAndRecoversByItself() async throws {
         // A cluster of its own: stopping the shared one would cut every other test's connections.
         guard try await TestDatabase.shared.localCluster() != nil else { return }

@@ -20,7 +20,7 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("deploy/primary-standby").path
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(4)))
     func theAPIFollowsAPromotedStandbyAndLosesNoAcknowledgedWrite() async throws {
         // Needs server programs of its own; with an external test server there may be none.
         guard try await TestDatabase.shared.localCluster() != nil else { return }

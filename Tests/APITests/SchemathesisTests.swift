@@ -67,7 +67,7 @@ import Testing
         parameters = { "path.id" = "${CONCORD_ASSESSMENT}" }
         """
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(8)))
     func everyOperationHoldsToTheDocument() async throws {
         let fixture = try await APIFixture.make()
         let org = try await fixture.createOrganisation("Acme")

@@ -135,7 +135,7 @@ import Testing
         #expect(kinds.contains(nil))
     }
 
-    @Test(.timeLimit(.minutes(1))) func statementTimeoutAndTaskCancellationCancelOnTheServer() async throws {
+    @Test(.timeLimit(.minutes(3))) func statementTimeoutAndTaskCancellationCancelOnTheServer() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, statementTimeout: .milliseconds(200)))

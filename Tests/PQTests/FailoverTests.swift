@@ -7,7 +7,7 @@ import Testing
 /// A primary with a synchronous streaming standby, a pool on a multi-host connection string, the primary
 /// lost, the standby promoted: the pool writes to the new primary and every acknowledged write is there.
 @Suite struct FailoverTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(4)))
     func thePoolFollowsAPromotedStandbyAndLosesNoAcknowledgedWrite() async throws {
         // Needs clusters of its own; with an external test server there is nothing to fail over.
         guard try await TestDatabase.shared.localCluster() != nil else { return }

@@ -22,7 +22,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(4)))
     func apiAndWorkerFollowAPromotedStandbyAndEveryNudgeGoesOutOnce() async throws {
         // Needs server programs of its own; with an external test server there may be none.
         guard try await TestDatabase.shared.localCluster() != nil else { return }

@@ -45,7 +45,7 @@ import Testing
         try await f.query("SELECT state FROM nudges WHERE id = \(nudge)::uuid")[0].decode(0, as: String.self)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func outcomeIsRecordedAfterTheConnectionIsLostBetweenSendAndOutcome() async throws {
         let f = try await NudgeFixture.make()
         // The first request is held until the test answers it.

@@ -11,7 +11,7 @@ import Testing
 /// The worker process's own wiring: the periodic "plan all" job fans out one job per organisation, and the
 /// queue worker runs them, so nudges appear without anyone calling the planner directly.
 @Suite struct WorkerJobsTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func planningFansOutPerOrganisationAndPlansNudges() async throws {
         let fixture = try await NudgeFixture.make()
         let now = Date()

@@ -16,7 +16,7 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent(".build/debug/concord-worker")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func killedWorkersJobIsRescuedAndItsNudgeDeliveredOnce() async throws {
         // `swift build --build-tests` (the test command) builds the executable next to the tests.
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build concord-worker first")

@@ -12,7 +12,7 @@ import Testing
 /// The worker's status server over a real socket: health, readiness, and Prometheus series that move as
 /// the worker plans and delivers nudges.
 @Suite struct WorkerStatusTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func metricsAreScrapedAndMoveAfterWork() async throws {
         let fixture = try await NudgeFixture.make()
         // Any day and hour, so delivery does not wait for Berlin's working hours.
