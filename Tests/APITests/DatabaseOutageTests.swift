@@ -52,7 +52,9 @@ import Testing
                 // Three clients, each on its own connection, one request after another.
                 for _ in 0..<3 {
                     group.addTask {
-                        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        try await TestClient.withClient(
+                            host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))
+                        ) { client in
                             while await !log.finished {
                                 let start = ContinuousClock.now
                                 let response = try await client.execute(request)
@@ -65,7 +67,7 @@ import Testing
                     }
                 }
                 // Served before the outage: a starved machine may take a while to answer the first requests.
-                for _ in 0..<150 where await !log.lastAreOK(3) {
+                for _ in 0..<450 where await !log.lastAreOK(3) {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 await log.outageStarts()
@@ -74,7 +76,7 @@ import Testing
                 try cluster.startServer()
                 await log.outageEnds()
                 // Recovered: ten answers in a row are 200, with no restart of the API or its pool.
-                for _ in 0..<150 where await !log.lastAreOK(10) {
+                for _ in 0..<450 where await !log.lastAreOK(10) {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 await log.finish()
@@ -85,7 +87,7 @@ import Testing
         let queue = JobQueue(pool: workerPool)
         let probe = try await queue.enqueue(NewJob(kind: "outage.probe"))
         var state = JobState.available
-        for _ in 0..<150 where state != .completed {
+        for _ in 0..<450 where state != .completed {
             try await Task.sleep(for: .milliseconds(100))
             state = try await queue.job(id: probe.id)?.state ?? state
         }

@@ -56,7 +56,9 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<2 {
                     group.addTask {
-                        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        try await TestClient.withClient(
+                            host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))
+                        ) { client in
                             var counter = 0
                             while await !log.finished {
                                 counter += 1
@@ -84,7 +86,7 @@ import Testing
                 try await Task.sleep(for: .seconds(1))
                 try script("promote")
                 await log.outageEnds()
-                for _ in 0..<150 where await !log.lastAreCreated(10) {
+                for _ in 0..<450 where await !log.lastAreCreated(10) {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 await log.finish()

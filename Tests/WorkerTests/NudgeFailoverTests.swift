@@ -66,7 +66,7 @@ import Testing
             worker.stop()
         }
         let apiPort = Int(try #require(api.environment["CONCORD_API_PORT"]))!
-        try await Self.waitUntil("the API is ready", timeout: 30, logs: [api, worker]) {
+        try await Self.waitUntil("the API is ready", timeout: 60, logs: [api, worker]) {
             (try? await TestClient.withClient(host: "127.0.0.1", port: apiPort) { client in
                 try await client.execute(TestClient.Request("/readyz", method: .get)).status == .ok
             }) ?? false
@@ -92,12 +92,12 @@ import Testing
                     try await Task.sleep(for: .milliseconds(150))
                 }
             }
-            try await Self.waitUntil("nudges are being delivered", timeout: 20, logs: [api, worker]) {
+            try await Self.waitUntil("nudges are being delivered", timeout: 45, logs: [api, worker]) {
                 receiver.requests.count >= 5
             }
             // The next message is held on its way while the primary goes away.
             receiver.holdNext()
-            try await Self.waitUntil("a message is on its way", timeout: 10, logs: [api, worker]) {
+            try await Self.waitUntil("a message is on its way", timeout: 30, logs: [api, worker]) {
                 receiver.heldCount == 1
             }
             await log.outageStarts()
@@ -109,7 +109,7 @@ import Testing
             try await Task.sleep(for: .seconds(2))
             try script("promote")
             await log.outageEnds()
-            try await Self.waitUntil("the API writes and nudges go out again", timeout: 20, logs: [api, worker]) {
+            try await Self.waitUntil("the API writes and nudges go out again", timeout: 45, logs: [api, worker]) {
                 let after = await planned.ids(in: .afterPromotion)
                 let received = Set(Self.nudgeIDs(receiver.requests))
                 return await log.lastAreCreated(10) && after.count >= 3 && after.filter(received.contains).count >= 3
@@ -127,7 +127,7 @@ import Testing
             }
         }
         // A sender whose outcome waited for the promotion records it at its next try (a few seconds at most).
-        try await Self.waitUntil("every planned nudge is delivered and recorded", timeout: 20, logs: [api, worker]) {
+        try await Self.waitUntil("every planned nudge is delivered and recorded", timeout: 45, logs: [api, worker]) {
             _ = try? await queue.enqueue(try WorkerJobs.deliverJob(orgID: setup.org))
             try await Task.sleep(for: .milliseconds(200))
             guard Set(all.keys).isSubset(of: Self.nudgeIDs(receiver.requests)) else { return false }
