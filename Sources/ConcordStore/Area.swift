@@ -2,7 +2,7 @@ import Foundation
 import PQ
 
 /// A department or function of an organisation (IT, Quality, HR...), optionally under a parent area.
-public struct Area: Sendable, Codable, Hashable, Identifiable {
+public struct Area: Sendable, Codable, Hashable, Identifiable, SnakeCaseKeyed {
     public let id: UUID
     public var name: String
     public var parentID: UUID?
@@ -13,6 +13,18 @@ public struct Area: Sendable, Codable, Hashable, Identifiable {
     public let createdAt: Date
     public var updatedAt: Date
     public var version: Int
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+        case name
+        case parentID = "parent_id"
+        case headLeaderID = "head_leader_id"
+        case externalKey = "external_key"
+        case archivedAt = "archived_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case version
+    }
 
     /// The select list `init(row:)` reads, for the table under alias `a`.
     static let columns = """

@@ -2,7 +2,7 @@ import ConcordDomain
 import Foundation
 
 /// Where an initiative stands against its alignment gate (see `ConcordDomain.AlignmentGate`).
-public struct GateStatus: Sendable, Codable, Hashable {
+public struct GateStatus: Sendable, Codable, Hashable, SnakeCaseKeyed {
     /// The alignment index needed to move on to developing and implementing.
     @DecimalString public var threshold: Decimal
     /// `initiative` when the initiative sets its own gate, else `organisation`.
@@ -11,6 +11,13 @@ public struct GateStatus: Sendable, Codable, Hashable {
     public let met: Bool
     /// Required leaders who hold the index below 1 (out of line, stale or missing), in required order.
     public let notAlignedLeaders: [NotAlignedLeader]
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case threshold
+        case source
+        case met
+        case notAlignedLeaders = "not_aligned_leaders"
+    }
 
     init(initiativeGate: Decimal?, organisationGate: Decimal, index: AlignmentIndex<UUID>, names: [UUID: String]) {
         let gate = AlignmentGate(initiative: initiativeGate, organisation: organisationGate)
@@ -28,9 +35,15 @@ public struct GateStatus: Sendable, Codable, Hashable {
 }
 
 /// A required leader who is not aligned, and why.
-public struct NotAlignedLeader: Sendable, Codable, Hashable {
+public struct NotAlignedLeader: Sendable, Codable, Hashable, SnakeCaseKeyed {
     public let leaderID: UUID
     public let name: String
     /// `out_of_line` (fresh but more than 1 from the importance), `stale` or `missing`.
     public let status: String
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case leaderID = "leader_id"
+        case name
+        case status
+    }
 }

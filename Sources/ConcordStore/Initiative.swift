@@ -3,7 +3,7 @@ import Foundation
 import PQ
 
 /// A change initiative as stored.
-public struct Initiative: Sendable, Codable, Hashable, Identifiable {
+public struct Initiative: Sendable, Codable, Hashable, Identifiable, SnakeCaseKeyed {
     public let id: UUID
     public var title: String
     public var description: String
@@ -27,6 +27,28 @@ public struct Initiative: Sendable, Codable, Hashable, Identifiable {
     public let createdAt: Date
     public var updatedAt: Date
     public var version: Int
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+        case title
+        case description
+        case leadAreaID = "lead_area_id"
+        case sponsorLeaderID = "sponsor_leader_id"
+        case importance
+        case stage
+        case health
+        case startDate = "start_date"
+        case targetDate = "target_date"
+        case revisitCadenceDays = "revisit_cadence_days"
+        case quietAfterDays = "quiet_after_days"
+        case alignmentGate = "alignment_gate"
+        case lastActivityAt = "last_activity_at"
+        case stageChangedAt = "stage_changed_at"
+        case archivedAt = "archived_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case version
+    }
 
     /// The select list `init(row:)` reads, for the table under alias `i`.
     static let columns = """

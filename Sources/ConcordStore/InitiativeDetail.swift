@@ -3,7 +3,7 @@ import Foundation
 
 /// An initiative with its areas, the leaders who must be aligned on it, their latest ratings and the
 /// alignment index computed from them.
-public struct InitiativeDetail: Sendable, Codable, Hashable {
+public struct InitiativeDetail: Sendable, Codable, Hashable, SnakeCaseKeyed {
     public let initiative: Initiative
     public let leadArea: Area
     public let supportingAreas: [SupportingAreaDetail]
@@ -17,26 +17,50 @@ public struct InitiativeDetail: Sendable, Codable, Hashable {
     public let timeToAlignment: TimeToAlignment?
     /// Required leaders whose newest rating fell from the one before.
     public let supportDrops: [SupportDropRecord]
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case initiative
+        case leadArea = "lead_area"
+        case supportingAreas = "supporting_areas"
+        case requiredLeaders = "required_leaders"
+        case alignment
+        case gate
+        case timeToAlignment = "time_to_alignment"
+        case supportDrops = "support_drops"
+    }
 }
 
 /// A supporting area of an initiative, with the area itself.
-public struct SupportingAreaDetail: Sendable, Codable, Hashable {
+public struct SupportingAreaDetail: Sendable, Codable, Hashable, SnakeCaseKeyed {
     public let area: Area
     public let support: String
     public let accountableLeaderID: UUID?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case area
+        case support
+        case accountableLeaderID = "accountable_leader_id"
+    }
 }
 
 /// A leader whose alignment an initiative needs, and their latest rating of it.
-public struct RequiredLeader: Sendable, Codable, Hashable {
+public struct RequiredLeader: Sendable, Codable, Hashable, SnakeCaseKeyed {
     public let leaderID: UUID
     public let name: String
     /// The (first) area that makes the leader required.
     public let areaID: UUID
     public let latestRating: RatingRecord?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case leaderID = "leader_id"
+        case name
+        case areaID = "area_id"
+        case latestRating = "latest_rating"
+    }
 }
 
 /// The alignment index of an initiative (see `ConcordDomain.AlignmentIndex`), ready to serve.
-public struct AlignmentSummary: Sendable, Codable, Hashable {
+public struct AlignmentSummary: Sendable, Codable, Hashable, SnakeCaseKeyed {
     /// Aligned / required, 0...1; nil when no leader is required.
     public let index: Decimal?
     /// The initiative's revisit cadence, or the organisation's default.
@@ -54,12 +78,32 @@ public struct AlignmentSummary: Sendable, Codable, Hashable {
     /// Spread of the fresh priorities; nil when none is fresh.
     public let spread: Spread?
 
-    public struct Spread: Sendable, Codable, Hashable {
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case index
+        case revisitWindowDays = "revisit_window_days"
+        case required
+        case aligned
+        case outOfLine = "out_of_line"
+        case stale
+        case missing
+        case resisting
+        case spread
+    }
+
+    public struct Spread: Sendable, Codable, Hashable, SnakeCaseKeyed {
         public let count: Int
         public let min: Int
         public let max: Int
         public let mean: Decimal
         public let standardDeviation: Double
+
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case count
+            case min
+            case max
+            case mean
+            case standardDeviation = "standard_deviation"
+        }
     }
 
     init(_ index: AlignmentIndex<UUID>, revisitWindowDays: Int) {

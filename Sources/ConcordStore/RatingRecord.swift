@@ -3,7 +3,7 @@ import Foundation
 import PQ
 
 /// One stored alignment rating: a leader's answer for an initiative at a moment. Never changed.
-public struct RatingRecord: Sendable, Codable, Hashable, Identifiable {
+public struct RatingRecord: Sendable, Codable, Hashable, Identifiable, SnakeCaseKeyed {
     public let id: UUID
     public let initiativeID: UUID
     public let leaderID: UUID
@@ -16,6 +16,18 @@ public struct RatingRecord: Sendable, Codable, Hashable, Identifiable {
     public let ratedAt: Date
     /// The actor that recorded it (`app.actor`).
     public let recordedBy: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+        case initiativeID = "initiative_id"
+        case leaderID = "leader_id"
+        case priority
+        case buyIn = "buy_in"
+        case resistanceNote = "resistance_note"
+        case source
+        case ratedAt = "rated_at"
+        case recordedBy = "recorded_by"
+    }
 
     /// The select list `init(row:)` reads, for the table under alias `ar`.
     static let columns = """

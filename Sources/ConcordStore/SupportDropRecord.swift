@@ -3,7 +3,7 @@ import Foundation
 import PQ
 
 /// A required leader whose newest rating fell from the one before (see `ConcordDomain.SupportDrop`).
-public struct SupportDropRecord: Sendable, Codable, Hashable {
+public struct SupportDropRecord: Sendable, Codable, Hashable, SnakeCaseKeyed {
     public let leaderID: UUID
     public let name: String
     public let previousPriority: Int
@@ -16,6 +16,18 @@ public struct SupportDropRecord: Sendable, Codable, Hashable {
     public let priorityDrop: Int
     /// True when buy-in moved to an earlier stage.
     public let buyInWentBack: Bool
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case leaderID = "leader_id"
+        case name
+        case previousPriority = "previous_priority"
+        case priority
+        case previousBuyIn = "previous_buy_in"
+        case buyIn = "buy_in"
+        case ratedAt = "rated_at"
+        case priorityDrop = "priority_drop"
+        case buyInWentBack = "buy_in_went_back"
+    }
 
     /// Each leader's newest rating of the initiative and the one before it, for leaders with two or more.
     static func statement(initiativeID: UUID) -> SQL {

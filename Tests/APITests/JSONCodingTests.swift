@@ -1,4 +1,5 @@
 import ConcordAPI
+import ConcordStore
 import Foundation
 import Testing
 
@@ -11,6 +12,36 @@ import Testing
     func namesRoundTrip(_ swift: String, _ snake: String) {
         #expect(JSONCoding.snakeCase(swift) == snake)
         #expect(JSONCoding.camelCase(snake) == swift)
+    }
+}
+
+/// Response types that spell out their snake_case field names (and are encoded without the key strategy) name
+/// exactly the fields their schema in the OpenAPI document lists: the wire format is the documented one.
+@Suite struct SnakeCaseKeyedTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let schema: String
+        let names: @Sendable () -> Set<String>
+        var testDescription: String { schema }
+
+        init<T: SnakeCaseKeyed>(_ schema: String, _: T.Type) {
+            self.schema = schema
+            names = { Set(T.CodingKeys.allCases.map(\.rawValue)) }
+        }
+    }
+
+    @Test(arguments: [
+        Case("InitiativeDetail", InitiativeDetail.self), Case("Initiative", Initiative.self), Case("Area", Area.self),
+        Case("SupportingAreaDetail", SupportingAreaDetail.self), Case("RequiredLeader", RequiredLeader.self),
+        Case("RatingRecord", RatingRecord.self), Case("AlignmentSummary", AlignmentSummary.self),
+        Case("AlignmentSpread", AlignmentSummary.Spread.self), Case("GateStatus", GateStatus.self),
+        Case("NotAlignedLeader", NotAlignedLeader.self), Case("TimeToAlignment", TimeToAlignment.self),
+        Case("SupportDrop", SupportDropRecord.self),
+    ])
+    func fieldNamesAreTheDocumentedOnes(_ type: Case) throws {
+        let schemas = try #require(try OpenAPIDocumentTests.document()["components"] as? [String: Any])["schemas"]
+        let schema = try #require((schemas as? [String: Any])?[type.schema] as? [String: Any])
+        let documented = try #require(schema["properties"] as? [String: Any])
+        #expect(type.names() == Set(documented.keys))
     }
 }
 

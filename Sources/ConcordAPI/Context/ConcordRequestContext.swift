@@ -33,6 +33,15 @@ public enum JSONCoding {
         return encoder
     }()
 
+    /// For values whose own `CodingKeys` already say snake_case (`SnakeCaseKeyed`): the same output as `encoder`
+    /// without the per-key strategy.
+    public static let snakeKeyedEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .custom { path in Key(camelNames.converted(path.last!.stringValue)) }

@@ -30,9 +30,17 @@ struct RequestIDMiddleware: RouterMiddleware {
             metadata: [
                 "method": .string(request.method.rawValue), "path": .string(Self.loggable(request.uri.path)),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: "%.2f", milliseconds)),
+                "duration_ms": .string(Self.twoDecimals(milliseconds)),
             ])
         return response
+    }
+
+    /// `%.2f` of a non-negative number, without `String(format:)`: CoreFoundation's formatter on every request
+    /// was 1% of the API's CPU.
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// The path without the one-time token of a nudge answer link, which must not end up in logs.
