@@ -9,6 +9,7 @@ public struct ConcordCommand: AsyncParsableCommand {
         subcommands: [
             DevCommand.self, MigrateCommand.self, OrgCommand.self, KeyCommand.self, ImportCommand.self,
             ExportCommand.self, JobsCommand.self, RoiCommand.self, BICommand.self, NudgesCommand.self,
+            ReadinessCommand.self,
         ]
     )
 

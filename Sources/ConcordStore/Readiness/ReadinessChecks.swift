@@ -8,6 +8,12 @@ public struct NewReadinessCheck: Sendable, Codable, Hashable {
     public var leaderIDs: [UUID]?
     /// Every active leader of these groups; `area` means the heads of areas.
     public var groups: [LeaderGroup]?
+
+    public init(title: String, leaderIDs: [UUID]? = nil, groups: [LeaderGroup]? = nil) {
+        self.title = title
+        self.leaderIDs = leaderIDs
+        self.groups = groups
+    }
 }
 
 /// A readiness check as sent: who was asked, and how many answered.
