@@ -106,7 +106,8 @@ import Testing
             // Delivered while there is no primary: the outcome waits for the promotion, and meanwhile the
             // promoted standby holds no lock for that leader, so other delivery jobs find the claim unguarded.
             receiver.answerHeld(status: 200)
-            try await Task.sleep(for: .seconds(2))
+            // Long enough that a writer slowed by a busy machine still starts a request without a primary.
+            try await Task.sleep(for: .seconds(4))
             try script("promote")
             await log.outageEnds()
             try await Self.waitUntil("the API writes and nudges go out again", timeout: 45, logs: [api, worker]) {
@@ -175,7 +176,10 @@ import Testing
 
     /// A client creating areas through the API until the log is finished; every answer is logged.
     static func writeAreas(writer: Int, port: Int, setup: FailoverSetup, log: FailoverLog) async throws {
-        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        // A read timeout above the pool's own bound, so a slow refusal is measured rather than thrown.
+        try await TestClient.withClient(
+            host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))
+        ) { client in
             var counter = 0
             while await !log.finished {
                 counter += 1
