@@ -83,7 +83,9 @@ import Testing
                 try await Task.sleep(for: .milliseconds(500))
                 await log.outageStarts()
                 try script("stop-primary")
-                try await Task.sleep(for: .seconds(1))
+                // Long enough that writers slowed by a busy machine still start requests without a primary
+                // (a 1 s window once saw only requests that waited through it and succeeded after).
+                try await Task.sleep(for: .seconds(6))
                 try script("promote")
                 await log.outageEnds()
                 for _ in 0..<450 where await !log.lastAreCreated(10) {
