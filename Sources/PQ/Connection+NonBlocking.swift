@@ -151,16 +151,7 @@
                     continue
                 }
                 do {
-                    switch item {
-                    case .prepare(let text, let name):
-                        defer { PQclear(result) }
-                        try check(result)
-                        preparedStatements[text] = name
-                    case .rows:
-                        let rows = QueryResult(taking: result)
-                        try check(result)
-                        reading.results.append(rows)
-                    }
+                    if let rows = try take(result, for: item) { reading.results.append(rows) }
                 } catch {
                     reading.record(error, for: item)
                 }

@@ -228,17 +228,7 @@ public final class Connection: @unchecked Sendable {
         var firstError: (any Error)?
         for item in expected {
             do {
-                let result = try readResult()
-                switch item {
-                case .prepare(let text, let name):
-                    defer { PQclear(result) }
-                    try check(result)
-                    preparedStatements[text] = name
-                case .rows:
-                    let rows = QueryResult(taking: result)
-                    try check(result)
-                    results.append(rows)
-                }
+                if let rows = try take(try readResult(), for: item) { results.append(rows) }
             } catch var error as PostgresError {
                 if firstError == nil {
                     error.query = item.text
@@ -253,6 +243,22 @@ public final class Connection: @unchecked Sendable {
         drainPipeline()
         if let firstError { throw firstError }
         return results
+    }
+
+    /// Takes one pipeline result, blocking or not: a prepare's is checked, freed and its statement cached; a
+    /// statement's result becomes its rows. Throws the server's error for either.
+    func take(_ result: OpaquePointer, for item: Expected) throws -> QueryResult? {
+        switch item {
+        case .prepare(let text, let name):
+            defer { PQclear(result) }
+            try check(result)
+            preparedStatements[text] = name
+            return nil
+        case .rows:
+            let rows = QueryResult(taking: result)
+            try check(result)
+            return rows
+        }
     }
 
     /// Enters pipeline mode and queues every statement and the sync point; on failure leaves pipeline mode.
