@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "WebhookGuard", dependencies: ["ConcordDomain", "ConcordSettings"]),
         // Goal trees and alignment drawn as SVG text: layout and XML only, no I/O.
         .target(name: "ConcordPictures", dependencies: ["ConcordDomain"]),
+        // Encodable values straight to JSON bytes, parsing the same as Foundation's JSONEncoder output.
+        .target(name: "DirectJSON"),
         // RFC 4180 CSV as spreadsheets write it, with the line each record starts on.
         .target(name: "CSVFormat"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
@@ -73,7 +75,7 @@ let package = Package(
             name: "ConcordAPI",
             dependencies: [
                 "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings", "ConcordPictures",
-                "WebhookGuard",
+                "WebhookGuard", "DirectJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -144,6 +146,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "ConcordAPI", "ConcordStore", "ConcordTestSupport", "ConcordLogging", "LocalPostgres", "Migrations",
+                "DirectJSON",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

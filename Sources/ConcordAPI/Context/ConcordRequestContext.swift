@@ -20,7 +20,7 @@ public struct ConcordRequestContext: RequestContext {
     /// Bodies larger than this are refused with 413 before they are decoded.
     public var maxUploadSize: Int { 1_048_576 }
     public var requestDecoder: JSONDecoder { JSONCoding.decoder }
-    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
+    public var responseEncoder: DirectResponseEncoder { DirectResponseEncoder() }
 }
 
 /// The API's one JSON dialect: snake_case field names, ISO 8601 times with their offset.

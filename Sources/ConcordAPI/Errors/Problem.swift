@@ -73,9 +73,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         var problem = self
         // Never an answer link's token: the path as the log shows it.
         problem.instance = problem.instance ?? RequestIDMiddleware.loggable(request.uri.path)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(problem)
+        let data = try JSONCoding.body(problem, namesSpelled: true)
         var headers = HTTPFields()
         headers[.contentType] = Self.mediaType
         // Unavailable means the database is away (a restart, a failover): a client should come back soon.

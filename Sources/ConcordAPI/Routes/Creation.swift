@@ -41,7 +41,7 @@ extension APIDependencies {
                 }
             }
             let created = try await work(tx)
-            let body = String(decoding: try JSONCoding.encoder.encode(created.body), as: UTF8.self)
+            let body = String(decoding: try JSONCoding.body(created.body), as: UTF8.self)
             var headers = HTTPFields()
             headers[.location] = created.location
             if let version = created.version { headers[.eTag] = "\"\(version)\"" }

@@ -10,7 +10,7 @@ enum MergePatch {
         guard let changes = (try? JSONSerialization.jsonObject(with: patch)) as? [String: Any] else {
             throw Problem.badRequest("a PATCH body is a JSON object of the fields to change")
         }
-        let encoded = try JSONCoding.encoder.encode(current)
+        let encoded = Data(try JSONCoding.body(current))
         var merged = (try JSONSerialization.jsonObject(with: encoded) as? [String: Any]) ?? [:]
         for (key, value) in changes {
             if value is NSNull { merged.removeValue(forKey: key) } else { merged[key] = value }

@@ -80,17 +80,17 @@ enum RouteSupport {
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, version: Int? = nil) throws
         -> Response
     {
-        response(try JSONCoding.encoder.encode(value), status: status, version: version)
+        response(try JSONCoding.body(value), status: status, version: version)
     }
 
     /// The same for a value that names its fields in snake_case itself: no key strategy to run on each key.
     static func json<T: SnakeCaseKeyed>(_ value: T, status: HTTPResponse.Status = .ok, version: Int? = nil) throws
         -> Response
     {
-        response(try JSONCoding.snakeKeyedEncoder.encode(value), status: status, version: version)
+        response(try JSONCoding.body(value, namesSpelled: true), status: status, version: version)
     }
 
-    private static func response(_ data: Data, status: HTTPResponse.Status, version: Int?) -> Response {
+    private static func response(_ data: [UInt8], status: HTTPResponse.Status, version: Int?) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let version { headers[.eTag] = "\"\(version)\"" }
