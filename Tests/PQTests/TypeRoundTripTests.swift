@@ -99,6 +99,27 @@ import Testing
         }
     }
 
+    /// Lookups by name guess the column after the last one found (rows are decoded in SELECT order); in any
+    /// order, in narrow and wide results, and with a repeated name (the first column of that name), they still
+    /// find what a search finds.
+    @Test func columnsAreFoundByNameInAnyOrder() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        for width in [3, 40] {
+            let list = (0..<width).map { "\($0)::int8 AS c\($0)" }.joined(separator: ", ")
+            let rows = try await connection.query("SELECT \(unescaped: list) FROM generate_series(1, 2)")
+            let order = Array(0..<width) + Array((0..<width).reversed()) + (0..<width).map { ($0 * 7) % width }
+            for row in rows {
+                for column in order { #expect(try row.decode("c\(column)", as: Int.self) == column) }
+            }
+        }
+        let repeated = try await connection.query("SELECT 1 AS a, 2 AS b, 3 AS a, 4 AS b")
+        #expect(try repeated[0].decode("a", as: Int32.self) == 1)
+        #expect(try repeated[0].decode("b", as: Int32.self) == 2)
+        #expect(try repeated[0].decode("a", as: Int32.self) == 1)
+        #expect(try repeated[0].decode("b", as: Int32.self) == 2)
+    }
+
     @Test func decodingErrorsNameTheColumnAndBothTypes() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let connection = try await Connection.connect(database.conninfo)
