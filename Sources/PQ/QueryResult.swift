@@ -40,8 +40,15 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
     private var nextColumn = 0
     /// Whether every column has its own name, so that finding a name at the guessed column means it is the
     /// first column of that name, as a search would find.
+    /// Checked once per result, lengths first, so it costs less than the searches it saves.
     private lazy var namesAreUnique: Bool = {
-        for (index, name) in columnNames.enumerated() where columnNames[..<index].contains(name) { return false }
+        let lengths = columnNames.map(\.utf8.count)
+        for index in columnNames.indices {
+            for earlier in 0..<index
+            where lengths[earlier] == lengths[index] && columnNames[earlier] == columnNames[index] {
+                return false
+            }
+        }
         return true
     }()
 
