@@ -10,7 +10,8 @@ import ServiceLifecycle
 //
 //   queue-benchmark server FILE [NAME=VALUE ...] start a throwaway cluster (with these server settings), write its
 //                                                URL to FILE, stop on SIGTERM
-//   queue-benchmark enqueue URL JOBS CHUNK       enqueue JOBS no-op jobs, CHUNK per statement (as a producer would)
+//   queue-benchmark enqueue URL JOBS CHUNK       enqueue JOBS no-op jobs, CHUNK per statement (as a producer would);
+//                                                prints the jobs, the seconds and the CPU seconds it took
 //   queue-benchmark worker URL CONCURRENCY BATCH run a queue worker (no-op handler) until SIGTERM
 
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -51,6 +52,13 @@ final class Locked<Value>: @unchecked Sendable {
     }
 }
 
+/// CPU time this process has used so far (all threads, user and system).
+func processCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 nonisolated(unsafe) var keepAlive: [DispatchSourceSignal] = []
 
 let arguments = CommandLine.arguments
@@ -82,6 +90,9 @@ case "enqueue":
     }
     let pool = ConnectionPool(PoolConfiguration(conninfo: arguments[2], maxConnections: 1))
     let queue = JobQueue(pool: pool)
+    // Connected before the clock starts: the run times enqueueing from its first statement, not start-up.
+    _ = try await pool.withConnection { connection in try await connection.query("SELECT 1") }
+    let cpuBefore = processCPUSeconds()
     let started = ContinuousClock.now
     var enqueued = 0
     while enqueued < jobs {
@@ -91,7 +102,7 @@ case "enqueue":
     }
     let elapsed = ContinuousClock.now - started
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    print(String(format: "%d %.3f", enqueued, seconds))
+    print(String(format: "%d %.3f %.4f", enqueued, seconds, processCPUSeconds() - cpuBefore))
     await pool.close()
 
 case "worker":

@@ -60,13 +60,8 @@ extension QueueWorker {
     func recordCompleted(_ batch: [CompletedJobs.Entry]) async {
         // In id order, so two statements that lock some of the same rows take them in the same order.
         let sorted = batch.sorted { $0.id < $1.id }
-        let statement: SQL = """
-            UPDATE queue.jobs AS j SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
-            FROM unnest(\(sorted.map(\.id))::bigint[], \(sorted.map(\.attempt))::integer[]) AS done (id, attempt)
-            WHERE j.id = done.id AND j.attempt = done.attempt
-              AND j.attempted_by = \(configuration.workerID) AND j.state = 'running'
-            RETURNING j.id
-            """
+        let statement = Self.completionStatement(
+            ids: sorted.map(\.id), attempts: sorted.map(\.attempt), workerID: configuration.workerID)
         for attempt in 1...3 {
             do {
                 // One statement is atomic by itself: no BEGIN and COMMIT round trips around it.
@@ -88,6 +83,25 @@ extension QueueWorker {
                 return
             }
         }
+    }
+
+    /// Marks the jobs `ids` completed, each only if it is still running attempt `attempts[i]` of `workerID`;
+    /// returns the ids written.
+    ///
+    /// `j.id = ANY ($1)` repeats what the join says so that the plan can look the batch up in the primary
+    /// key: a prepared statement keeps the plan made for the table as it was, and one made while the table
+    /// was small or never analysed otherwise joined the batch against a scan of the whole table or of every
+    /// running job, for the connection's lifetime (0021 took the running jobs' index out of its reach).
+    static func completionStatement(ids: [Int64], attempts: [Int], workerID: String) -> SQL {
+        SQL(
+            """
+            UPDATE queue.jobs AS j SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
+            FROM unnest($1::bigint[], $2::integer[]) AS done (id, attempt)
+            WHERE j.id = ANY ($1::bigint[]) AND j.id = done.id AND j.attempt = done.attempt
+              AND j.attempted_by = $3 AND j.state = 'running'
+            RETURNING j.id
+            """,
+            parameters: [ids, attempts, workerID])
     }
 
     /// Writes the outcome, if the job is still this run's: not rescued, handed back or reclaimed meanwhile.

@@ -85,6 +85,7 @@ extension QueueWorker {
             let leases = running.leases.sorted { $0.id < $1.id }
             guard !leases.isEmpty else { continue }
             do {
+                // The ids a second time, as in the completion, so that its plan looks them up by id.
                 let rows = try await pool.withTransaction { tx in
                     try await tx.query(
                         """
@@ -92,7 +93,8 @@ extension QueueWorker {
                         SET lease_expires_at = now() + make_interval(secs => \(configuration.lease.seconds))
                         FROM unnest(\(leases.map(\.id))::bigint[], \(leases.map(\.attempt))::integer[])
                           AS held (id, attempt)
-                        WHERE j.id = held.id AND j.attempt = held.attempt
+                        WHERE j.id = ANY (\(leases.map(\.id))::bigint[]) AND j.id = held.id
+                          AND j.attempt = held.attempt
                           AND j.attempted_by = \(configuration.workerID) AND j.state = 'running'
                         RETURNING j.id, j.cancel_requested_at IS NOT NULL AS cancel_requested
                         """)

@@ -37,7 +37,7 @@ extension QueueWorker {
                     attempt = j.attempt - 1,
                     lease_expires_at = NULL
                   FROM unnest(\(jobs.map(\.id))::bigint[], \(jobs.map(\.attempt))::integer[]) AS held (id, attempt)
-                  WHERE j.id = held.id AND j.attempt = held.attempt
+                  WHERE j.id = ANY (\(jobs.map(\.id))::bigint[]) AND j.id = held.id AND j.attempt = held.attempt
                     AND j.attempted_by = \(configuration.workerID) AND j.state = 'running'
                   RETURNING j.queue, j.state),
                 queues AS (SELECT queue, count(*) AS jobs FROM handed WHERE state = 'available' GROUP BY queue)

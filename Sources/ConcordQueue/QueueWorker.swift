@@ -155,30 +155,33 @@ public final class QueueWorker: Service, Sendable {
     /// constant, the generic plan costs what the custom ones do and is kept after the fifth run. The limit
     /// is an `Int` from the worker itself, never input; each distinct limit is one more prepared statement
     /// (at most `batchSize` of them per connection).
+    ///
+    /// The text is written with its parameters numbered here, not joined from `SQL` fragments: `SQL.append`
+    /// renumbers parameters by search and replace, and doing that for every claim took a sixth of the
+    /// worker's CPU (`perf`, one process, 20,000 jobs).
     static func claimStatement(queues: [String], limit: Int, workerID: String, lease: Duration) -> SQL {
-        var names = SQL("")
-        for queue in queues {
-            if !names.text.isEmpty { names.append(", ") }
-            names.append("(\(queue)::text)")
-        }
+        let names = queues.indices.map { "($\($0 + 1)::text)" }.joined(separator: ", ")
+        let worker = queues.count + 1
         let limit = String(max(1, limit))
-        let lateral: SQL = """
-            ) AS q (name)
+        return SQL(
+            """
+            WITH picked AS (
+              SELECT c.id FROM (VALUES \(names)) AS q (name)
               CROSS JOIN LATERAL (
                 SELECT id, priority, run_at FROM queue.jobs
                 WHERE state = 'available' AND queue = q.name
                 ORDER BY priority, run_at, id
-                LIMIT \(unescaped: limit)
+                LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED) AS c
               ORDER BY c.priority, c.run_at, c.id
-              LIMIT \(unescaped: limit))
+              LIMIT \(limit))
             UPDATE queue.jobs AS j SET
               state = 'running', attempt = j.attempt + 1, attempted_at = now(),
-              attempted_by = \(workerID),
-              lease_expires_at = now() + make_interval(secs => \(lease.seconds))
+              attempted_by = $\(worker),
+              lease_expires_at = now() + make_interval(secs => $\(worker + 1))
             FROM picked WHERE j.id = picked.id
-            RETURNING \(unescaped: Job.columns("j"))
-            """
-        return SQL("WITH picked AS (\n  SELECT c.id FROM (VALUES ") + names + lateral
+            RETURNING \(Job.columns("j"))
+            """,
+            parameters: queues.map { $0 as any PostgresEncodable } + [workerID, lease.seconds])
     }
 }
