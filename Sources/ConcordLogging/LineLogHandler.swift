@@ -66,17 +66,25 @@ public struct LineLogHandler: LogHandler {
     /// the access line is written on every request, and merging, sorting, interpolating and joining were
     /// most of its cost.
     private func textLine(_ event: LogEvent) -> Data {
-        var fields: [(key: String, order: Int, value: Logger.Metadata.Value)] = []
+        var fields: [(key: String, value: Logger.Metadata.Value)] = []
         func gather(_ metadata: Logger.Metadata?) {
             guard let metadata else { return }
-            for (key, value) in metadata { fields.append((key, fields.count, value)) }
+            for (key, value) in metadata { fields.append((key, value)) }
         }
         gather(metadata)
         gather(metadataProvider?.get())
         gather(event.metadata)
-        if let error = event.error { fields.append(("error", fields.count, .string("\(error)"))) }
-        // By key, and among equal keys the most specific (gathered last) last, so it is the one written.
-        fields.sort { $0.key != $1.key ? $0.key < $1.key : $0.order < $1.order }
+        if let error = event.error { fields.append(("error", .string("\(error)"))) }
+        // By key, and among equal keys the most specific (gathered last) last, so it is the one written. An
+        // insertion sort, stable and without the library sort's set-up, which was a fifth of the line's cost for
+        // the handful of fields a line has.
+        for next in fields.indices.dropFirst() {
+            var index = next
+            while index > 0 && fields[index].key < fields[index - 1].key {
+                fields.swapAt(index, index - 1)
+                index -= 1
+            }
+        }
 
         var line: [UInt8] = []
         line.reserveCapacity(160)
