@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A log line's time as `Date.ISO8601FormatStyle(includingFractionalSeconds: true)` spells it
+/// (`2026-11-29T07:15:46.123Z`: UTC, milliseconds rounded down), written as bytes from the clock's seconds:
+/// Foundation's formatter was a sixth of the access line's cost, on every request.
+enum LogTime {
+    /// The current time's spelling appended to `bytes`.
+    static func appendNow(to bytes: inout [UInt8]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        append(seconds: Int64(now.tv_sec), nanoseconds: Int(now.tv_nsec), to: &bytes)
+    }
+
+    /// The spelling of `seconds` (since 1970, UTC) and `nanoseconds` (0..<1e9) appended to `bytes`.
+    static func append(seconds: Int64, nanoseconds: Int, to bytes: inout [UInt8]) {
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civil(daysSince1970: days)
+        let time = Int(secondOfDay)
+        digits(year, count: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        digits(time / 3_600, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(time / 60 % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(time % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        digits(nanoseconds / 1_000_000, count: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// `value` in exactly `count` decimal digits (zero-padded; years beyond 9999 keep their low digits, as
+    /// no log line is written then).
+    private static func digits(_ value: Int, count: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var value = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / divisor % 10))
+            value %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// The proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
+    private static func civil(daysSince1970 days: Int64) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+}
