@@ -32,7 +32,10 @@ import Testing
 
     @Test func waitersAreServedInArrivalOrder() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
-        let pool = ConnectionPool(PoolConfiguration(conninfo: database.conninfo, maxConnections: 1))
+        // A long acquire timeout: a waiter that timed out on a crowded machine would leave the line, and the
+        // queue-up loop below would wait for it forever.
+        let pool = ConnectionPool(
+            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .seconds(600)))
         let order = Recorder()
         let holding = Gate(parties: 2)
         let release = Gate(parties: 2)
