@@ -46,15 +46,7 @@ public struct JobCleaner: Sendable {
         for (state, retention) in retentions {
             deleted += try await pool.withTransaction { tx in
                 try await tx.execute(
-                    """
-                    WITH old AS (
-                      SELECT id FROM queue.jobs
-                      WHERE state = \(state) AND finalized_at < now() - make_interval(secs => \(retention.seconds))
-                      ORDER BY finalized_at
-                      LIMIT \(configuration.batchSize)
-                      FOR UPDATE SKIP LOCKED)
-                    DELETE FROM queue.jobs AS j USING old WHERE j.id = old.id
-                    """)
+                    Self.deleteStatement(state: state, retention: retention, batchSize: configuration.batchSize))
             }
         }
         try await pool.withTransaction { tx in
@@ -65,5 +57,24 @@ public struct JobCleaner: Sendable {
                 """)
         }
         return deleted
+    }
+
+    /// Deletes up to `batchSize` jobs finalized in `state` longer than `retention` ago.
+    ///
+    /// The state is a parameter, so a generic plan cannot tell from `state = $1` alone that only finalized
+    /// jobs qualify, and `jobs_finalized_idx` (whose predicate is the three final states) is out of its
+    /// reach: it sorted a scan of the whole table, every run, once the prepared statement went generic. The
+    /// redundant `state IN (...)` keeps the index usable whatever the plan.
+    static func deleteStatement(state: String, retention: Duration, batchSize: Int) -> SQL {
+        """
+        WITH old AS (
+          SELECT id FROM queue.jobs
+          WHERE state = \(state) AND state IN ('completed', 'discarded', 'cancelled')
+            AND finalized_at < now() - make_interval(secs => \(retention.seconds))
+          ORDER BY finalized_at
+          LIMIT \(batchSize)
+          FOR UPDATE SKIP LOCKED)
+        DELETE FROM queue.jobs AS j USING old WHERE j.id = old.id
+        """
     }
 }

@@ -46,23 +46,38 @@ public struct JobQueue: Sendable {
     /// Enqueues many jobs inside the caller's transaction; see `enqueue(_:)`.
     @discardableResult
     public func enqueue(_ jobs: [NewJob], in tx: Transaction) async throws -> [Int64] {
-        guard !jobs.isEmpty else { return [] }
-        let rows = try await tx.query(
-            """
-            INSERT INTO queue.jobs
-              (kind, args, organisation_id, queue, priority, max_attempts, run_at, state, unique_key)
-            SELECT kind, args, organisation_id, queue, priority, max_attempts, coalesce(run_at, now()),
-                   CASE WHEN run_at > now() THEN 'scheduled' ELSE 'available' END, unique_key
-            FROM unnest(\(jobs.map(\.kind))::text[], \(jobs.map(\.argsJSON))::jsonb[],
-                        \(jobs.map(\.organisationID))::uuid[], \(jobs.map(\.queue))::text[],
-                        \(jobs.map(\.priority))::smallint[], \(jobs.map(\.maxAttempts))::integer[],
-                        \(jobs.map(\.runAt))::timestamptz[], \(jobs.map(\.uniqueKey))::text[])
-              AS input (kind, args, organisation_id, queue, priority, max_attempts, run_at, unique_key)
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
-            DO NOTHING
-            RETURNING id
-            """)
-        return try rows.map { try $0.decode("id", as: Int64.self) }
+        // Jobs without a key go in without ON CONFLICT: an insert with an arbiter index is speculative for
+        // every row, key or not (a lock and one more WAL record per job), though no keyless row can conflict.
+        let keyless = jobs.filter { $0.uniqueKey == nil }
+        let keyed = jobs.filter { $0.uniqueKey != nil }
+        var ids: [Int64] = []
+        for (batch, deduplicating) in [(keyless, false), (keyed, true)] where !batch.isEmpty {
+            let rows = try await tx.query(Self.insertMany(batch, deduplicating: deduplicating))
+            ids += try rows.map { try $0.decode("id", as: Int64.self) }
+        }
+        return ids
+    }
+
+    /// The arbiter of de-duplication, for jobs with a unique key; `jobs_unique_key_idx` has this predicate.
+    static let onUniqueKeyConflict = """
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+        DO NOTHING
+        """
+
+    static func insertMany(_ jobs: [NewJob], deduplicating: Bool) -> SQL {
+        """
+        INSERT INTO queue.jobs
+          (kind, args, organisation_id, queue, priority, max_attempts, run_at, state, unique_key)
+        SELECT kind, args, organisation_id, queue, priority, max_attempts, coalesce(run_at, now()),
+               CASE WHEN run_at > now() THEN 'scheduled' ELSE 'available' END, unique_key
+        FROM unnest(\(jobs.map(\.kind))::text[], \(jobs.map(\.argsJSON))::jsonb[],
+                    \(jobs.map(\.organisationID))::uuid[], \(jobs.map(\.queue))::text[],
+                    \(jobs.map(\.priority))::smallint[], \(jobs.map(\.maxAttempts))::integer[],
+                    \(jobs.map(\.runAt))::timestamptz[], \(jobs.map(\.uniqueKey))::text[])
+          AS input (kind, args, organisation_id, queue, priority, max_attempts, run_at, unique_key)
+        \(unescaped: deduplicating ? onUniqueKeyConflict : "")
+        RETURNING id
+        """
     }
 
     static func insertOne(_ job: NewJob) -> SQL {
@@ -74,8 +89,7 @@ public struct JobQueue: Sendable {
                 coalesce(\(job.runAt)::timestamptz, now()),
                 CASE WHEN \(job.runAt)::timestamptz > now() THEN 'scheduled' ELSE 'available' END,
                 \(job.uniqueKey)::text)
-        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
-        DO NOTHING
+        \(unescaped: job.uniqueKey == nil ? "" : onUniqueKeyConflict)
         RETURNING id
         """
     }

@@ -66,6 +66,32 @@ import Testing
         #expect(third.id != first.id)
     }
 
+    /// Keyless jobs of a batch are inserted without the de-duplicating clause, keyed ones with it: every
+    /// keyless job goes in, one job per free key, and the ids returned are exactly those inserted.
+    @Test func aMixedBatchInsertsEveryKeylessJobAndOnePerFreeKey() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        let held = try await queue.enqueue(NewJob(kind: "nudge", uniqueKey: "held"))
+        let later = Date().addingTimeInterval(3600)
+        let inserted = try await queue.enqueue([
+            NewJob(kind: "plain", argsJSON: #"{"n": 1}"#),
+            NewJob(kind: "nudge", uniqueKey: "held"),
+            NewJob(kind: "nudge", uniqueKey: "free"),
+            NewJob(kind: "plain", argsJSON: #"{"n": 2}"#, runAt: later),
+            NewJob(kind: "nudge", uniqueKey: "free"),
+        ])
+        let jobs = try await queue.jobs()
+        #expect(Set(inserted) == Set(jobs.map(\.id)).subtracting([held.id]))
+        #expect(inserted.count == 3)
+        #expect(
+            jobs.filter { $0.kind == "plain" }.map(\.state).sorted { $0.rawValue < $1.rawValue } == [
+                .available, .scheduled,
+            ])
+        #expect(jobs.filter { $0.uniqueKey == "free" }.count == 1)
+        #expect(jobs.filter { $0.uniqueKey == "held" }.map(\.id) == [held.id])
+        #expect(try await queue.enqueue([NewJob]()).isEmpty)
+    }
+
     @Test func enqueueInsideACallersTransactionCommitsOrRollsBackWithIt() async throws {
         let db = try await TestDatabase.shared.create()
         let pool = db.pool(user: "concord_api")
