@@ -144,7 +144,15 @@ extension ConnectionPool {
     public nonisolated func pipelinedRead(
         settings: [(name: String, value: String)] = [], _ statements: [SQL]
     ) async throws -> [QueryResult] {
-        let options = TransactionOptions(readOnly: true, settings: settings)
+        try await pipelinedTransaction(TransactionOptions(readOnly: true, settings: settings), statements)
+    }
+
+    /// A whole transaction (BEGIN, the options' settings, the statements, COMMIT) in one round trip; the
+    /// statements' results. Not retried: a caller whose statements may meet a serialization failure
+    /// uses `withTransaction`.
+    public nonisolated func pipelinedTransaction(
+        _ options: TransactionOptions, _ statements: [SQL]
+    ) async throws -> [QueryResult] {
         let prologue = options.prologue
         return try await withConnection { connection in
             do {
