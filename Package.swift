@@ -50,7 +50,9 @@ let package = Package(
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
         .target(
             name: "ConcordStore",
-            dependencies: ["PQ", "ConcordDomain", "CSVFormat", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "PQ", "ConcordDomain", "CSVFormat", "DirectJSON", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Settings from the environment, secret files and a config file, refused with the variable's name when bad.
         .target(

@@ -37,6 +37,10 @@ final class JSONSink: Encoder {
 
     func encodeValue<T: Encodable>(_ value: T) throws {
         if try writeScalar(value) { return }
+        if let writable = value as? any DirectJSONWritable {
+            try writeObject(writable)
+            return
+        }
         if let dictionary = value as? any StringKeyedJSONObject {
             try dictionary.writeObject(to: self)
             return
