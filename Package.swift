@@ -38,13 +38,15 @@ let package = Package(
         // Numbered SQL migrations applied under an advisory lock.
         .target(name: "Migrations", dependencies: ["PQ"]),
         // Domain rules and math: no SQL, no HTTP, no I/O.
-        .target(name: "ConcordDomain"),
+        // Calendar arithmetic on day counts, shared by the domain, the JSON writer and the log line.
+        .target(name: "CivilCalendar"),
+        .target(name: "ConcordDomain", dependencies: ["CivilCalendar"]),
         // Where a tenant's webhook may lead: resolve its host and hold it to the operator's allow-list.
         .target(name: "WebhookGuard", dependencies: ["ConcordDomain", "ConcordSettings"]),
         // Goal trees and alignment drawn as SVG text: layout and XML only, no I/O.
         .target(name: "ConcordPictures", dependencies: ["ConcordDomain"]),
         // Encodable values straight to JSON bytes, parsing the same as Foundation's JSONEncoder output.
-        .target(name: "DirectJSON"),
+        .target(name: "DirectJSON", dependencies: ["CivilCalendar"]),
         // RFC 4180 CSV as spreadsheets write it, with the line each record starts on.
         .target(name: "CSVFormat"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
@@ -61,7 +63,7 @@ let package = Package(
         // How the processes log: text or one JSON object per line (CONCORD_LOG_FORMAT).
         .target(
             name: "ConcordLogging",
-            dependencies: ["ConcordSettings", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ConcordSettings", "CivilCalendar", .product(name: "Logging", package: "swift-log")]
         ),
         // A PostgreSQL job queue: claim with SKIP LOCKED, LISTEN/NOTIFY wake-ups, retries, rescue, periodic jobs.
         .target(

@@ -1,3 +1,5 @@
+import CivilCalendar
+
 /// A proleptic Gregorian calendar date with pure day arithmetic, so wall-clock maths needs no Calendar.
 ///
 /// Day numbers follow Howard Hinnant's `days_from_civil`: day 0 is 1970-01-01.
@@ -18,15 +20,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The date `days` after 1970-01-01.
     public init(daysSinceEpoch days: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, day) = CivilCalendar.civil(daysSince1970: Int64(days))
     }
 
     /// Days since 1970-01-01 (negative before).

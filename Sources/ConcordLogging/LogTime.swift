@@ -1,3 +1,5 @@
+import CivilCalendar
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +25,7 @@ enum LogTime {
             secondOfDay += 86_400
             days -= 1
         }
-        let (year, month, day) = civil(daysSince1970: days)
+        let (year, month, day) = CivilCalendar.civil(daysSince1970: days)
         let time = Int(secondOfDay)
         digits(year, count: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
@@ -54,17 +56,4 @@ enum LogTime {
         }
     }
 
-    /// The proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
-    private static func civil(daysSince1970 days: Int64) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
 }

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// How each scalar is spelled: as Foundation's `JSONEncoder` spells it, written without making a `String`
@@ -122,7 +123,7 @@ extension JSONSink {
             secondOfDay += 86_400
             days -= 1
         }
-        let (year, month, day) = JSONSink.civil(daysSince1970: days)
+        let (year, month, day) = CivilCalendar.civil(daysSince1970: days)
         let time = Int(secondOfDay)
         // `"YYYY-MM-DDTHH:MM:SSZ"`: 22 bytes made on the stack and appended at once.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 22) { text in
@@ -144,20 +145,6 @@ extension JSONSink {
             put(time % 60, at: 19)
             bytes.append(contentsOf: text)
         }
-    }
-
-    /// The proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
-    static func civil(daysSince1970 days: Int64) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
