@@ -15,4 +15,16 @@ public enum CivilCalendar {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return (Int(year), Int(month), Int(day))
     }
+
+    /// The date and the second of its day of a count of seconds since 1970-01-01 00:00 UTC (before 1970 too).
+    public static func civil(secondsSince1970 seconds: Int64) -> (year: Int, month: Int, day: Int, second: Int) {
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civil(daysSince1970: days)
+        return (year, month, day, Int(secondOfDay))
+    }
 }

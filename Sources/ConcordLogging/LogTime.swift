@@ -19,14 +19,7 @@ enum LogTime {
 
     /// The spelling of `seconds` (since 1970, UTC) and `nanoseconds` (0..<1e9) appended to `bytes`.
     static func append(seconds: Int64, nanoseconds: Int, to bytes: inout [UInt8]) {
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = CivilCalendar.civil(daysSince1970: days)
-        let time = Int(secondOfDay)
+        let (year, month, day, time) = CivilCalendar.civil(secondsSince1970: seconds)
         digits(year, count: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
         digits(month, count: 2, to: &bytes)

@@ -117,14 +117,7 @@ extension JSONSink {
             return
         }
         let whole = Int64(seconds)
-        var days = whole / 86_400
-        var secondOfDay = whole % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = CivilCalendar.civil(daysSince1970: days)
-        let time = Int(secondOfDay)
+        let (year, month, day, time) = CivilCalendar.civil(secondsSince1970: whole)
         // `"YYYY-MM-DDTHH:MM:SSZ"`: 22 bytes made on the stack and appended at once.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 22) { text in
             for (index, byte) in #""0000-00-00T00:00:00Z""#.utf8.enumerated() { text[index] = byte }
