@@ -1,5 +1,6 @@
 import CivilCalendar
 import Foundation
+import UUIDText
 
 /// How each scalar is spelled: as Foundation's `JSONEncoder` spells it, written without making a `String`
 /// where the bytes can be worked out directly.
@@ -91,21 +92,11 @@ extension JSONSink {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// `"` + `uuidString` + `"` into 38 bytes.
     private static func spell(_ id: UUID, into text: UnsafeMutableBufferPointer<UInt8>) {
         text[0] = UInt8(ascii: "\"")
+        UUIDText.spell(id, lowercase: false, into: UnsafeMutableBufferPointer(rebasing: text[1..<37]))
         text[37] = UInt8(ascii: "\"")
-        var position = 1
-        withUnsafeBytes(of: id.uuid) { raw in
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    text[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                text[position] = upperHexDigits[Int(raw[index] >> 4)]
-                text[position + 1] = upperHexDigits[Int(raw[index] & 0xF)]
-                position += 2
-            }
-        }
     }
 
     /// `.iso8601`'s spelling: `2026-03-29T10:00:00Z`, UTC, whole seconds rounded down (as Foundation does,
@@ -141,5 +132,4 @@ extension JSONSink {
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
-    static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 }
