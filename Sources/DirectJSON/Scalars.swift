@@ -111,7 +111,10 @@ extension JSONSink {
         let (year, month, day, time) = CivilCalendar.civil(secondsSince1970: whole)
         // `"YYYY-MM-DDTHH:MM:SSZ"`: 22 bytes made on the stack and appended at once.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 22) { text in
-            for (index, byte) in #""0000-00-00T00:00:00Z""#.utf8.enumerated() { text[index] = byte }
+            // From a static string's bytes: walking a `String`'s UTF-8 view here was a third of the time's cost.
+            JSONSink.timeTemplate.withUTF8Buffer { template in
+                _ = text.initialize(from: template)
+            }
             func put(_ value: Int, at end: Int) {
                 var value = value
                 var position = end
@@ -132,4 +135,5 @@ extension JSONSink {
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
+    static let timeTemplate: StaticString = #""0000-00-00T00:00:00Z""#
 }

@@ -15,7 +15,8 @@ public enum UUIDText {
     /// Writes the 36 bytes of `string(id, lowercase:)` to the start of `text`, which must hold them.
     public static func spell(_ id: UUID, lowercase: Bool, into text: UnsafeMutableBufferPointer<UInt8>) {
         precondition(text.count >= 36, "a UUID's text takes 36 bytes")
-        let digits = lowercase ? lowerHexDigits : upperHexDigits
+        // Static text, read through its pointer: no array to retain or bounds-check per digit.
+        let digits = (lowercase ? lowerHexDigits : upperHexDigits).utf8Start
         var position = 0
         withUnsafeBytes(of: id.uuid) { raw in
             for index in 0..<16 {
@@ -67,6 +68,6 @@ public enum UUIDText {
         }
     }
 
-    private static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    private static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let upperHexDigits: StaticString = "0123456789ABCDEF"
+    private static let lowerHexDigits: StaticString = "0123456789abcdef"
 }
