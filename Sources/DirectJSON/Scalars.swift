@@ -100,10 +100,12 @@ extension JSONSink {
     }
 
     /// `.iso8601`'s spelling: `2026-03-29T10:00:00Z`, UTC, whole seconds rounded down (as Foundation does,
-    /// before 1970 too). Years outside 1...9999 go through Foundation's formatter.
+    /// before 1970 too). Times before 1582-10-15 or after 9999 go through Foundation's formatter.
     func writeDate(_ date: Date) {
         let seconds = date.timeIntervalSince1970.rounded(.down)
-        guard seconds > -62_135_596_800, seconds < 253_402_300_800 else {
+        // Before 1582-10-15 Foundation's calendar is Julian (ICU's Gregorian change), not proleptic Gregorian as
+        // `CivilCalendar`'s, so the two would name different days.
+        guard seconds >= -12_219_292_800, seconds < 253_402_300_800 else {
             writeString(date.formatted(Date.ISO8601FormatStyle()))
             return
         }
