@@ -14,7 +14,7 @@ struct StatementKey: Hashable {
         var text = text
         text.withUTF8 { utf8 in
             hasher.combine(utf8.count)
-            let sample = Swift.min(utf8.count, 96)
+            let sample = Swift.min(utf8.count, 32)
             hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[..<sample])))
             hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[(utf8.count - sample)...])))
         }
