@@ -31,7 +31,7 @@ let package = Package(
         // The only module that calls libpq; knows nothing of Concord's domain.
         .target(
             name: "PQ",
-            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibPQ", "UUIDText", .product(name: "Logging", package: "swift-log")]
         ),
         // A throwaway PostgreSQL cluster for local runs and tests.
         .target(name: "LocalPostgres"),
@@ -40,20 +40,23 @@ let package = Package(
         // Domain rules and math: no SQL, no HTTP, no I/O.
         // Calendar arithmetic on day counts, shared by the domain, the JSON writer and the log line.
         .target(name: "CivilCalendar"),
+        // A UUID's text made and read by table, without C's printf and scanf.
+        .target(name: "UUIDText"),
         .target(name: "ConcordDomain", dependencies: ["CivilCalendar"]),
         // Where a tenant's webhook may lead: resolve its host and hold it to the operator's allow-list.
         .target(name: "WebhookGuard", dependencies: ["ConcordDomain", "ConcordSettings"]),
         // Goal trees and alignment drawn as SVG text: layout and XML only, no I/O.
         .target(name: "ConcordPictures", dependencies: ["ConcordDomain"]),
         // Encodable values straight to JSON bytes, parsing the same as Foundation's JSONEncoder output.
-        .target(name: "DirectJSON", dependencies: ["CivilCalendar"]),
+        .target(name: "DirectJSON", dependencies: ["CivilCalendar", "UUIDText"]),
         // RFC 4180 CSV as spreadsheets write it, with the line each record starts on.
         .target(name: "CSVFormat"),
         // The SQL of each aggregate, always inside a tenant-scoped transaction.
         .target(
             name: "ConcordStore",
             dependencies: [
-                "PQ", "ConcordDomain", "CSVFormat", "DirectJSON", .product(name: "Crypto", package: "swift-crypto"),
+                "PQ", "ConcordDomain", "CSVFormat", "DirectJSON", "UUIDText",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Settings from the environment, secret files and a config file, refused with the variable's name when bad.
@@ -79,7 +82,7 @@ let package = Package(
             name: "ConcordAPI",
             dependencies: [
                 "PQ", "ConcordDomain", "ConcordStore", "ConcordQueue", "ConcordSettings", "ConcordPictures",
-                "WebhookGuard", "DirectJSON",
+                "WebhookGuard", "DirectJSON", "UUIDText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -141,7 +144,7 @@ let package = Package(
         ),
         // Shared by the test targets: one local cluster per test process, a fresh database per suite.
         .target(name: "ConcordTestSupport", dependencies: ["PQ", "LocalPostgres", "Migrations"]),
-        .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport"]),
+        .testTarget(name: "PQTests", dependencies: ["PQ", "LocalPostgres", "ConcordTestSupport", "UUIDText"]),
         .testTarget(name: "DomainTests", dependencies: ["ConcordDomain"]),
         .testTarget(name: "PictureTests", dependencies: ["ConcordPictures", "ConcordDomain"]),
         .testTarget(name: "StoreTests", dependencies: ["ConcordStore", "CSVFormat", "ConcordTestSupport"]),

@@ -16,6 +16,8 @@ public struct AlignmentIndex<LeaderID: Hashable & Sendable>: Sendable {
     public let stale: [LeaderID]
     /// Never rated.
     public let missing: [LeaderID]
+    /// Leaders who count against the index for any reason (out of line, stale or missing), in required order.
+    public let notAligned: [LeaderID]
     /// Fresh ratings carrying a resistance note, so the sponsor and the lead can be told.
     public let resisting: [LeaderID]
     /// Spread of fresh priorities; nil when no rating is fresh.
@@ -25,6 +27,9 @@ public struct AlignmentIndex<LeaderID: Hashable & Sendable>: Sendable {
     public static var tolerance: Int { 1 }
 
     /// Computes the index; ratings of leaders who are not required are ignored.
+    // Specialised for the store's UUIDs: called from another module, the generic body hashed, compared and
+    // copied every leader through witness tables.
+    @_specialize(where LeaderID == UUID)
     public init(
         importance: Int,
         requiredLeaders: [LeaderID],
@@ -32,21 +37,23 @@ public struct AlignmentIndex<LeaderID: Hashable & Sendable>: Sendable {
         revisitWindowDays: Int,
         now: Date
     ) {
-        var seen = Set<LeaderID>()
-        let required = requiredLeaders.filter { seen.insert($0).inserted }
+        let required = Self.firstOccurrences(requiredLeaders)
         var aligned: [LeaderID] = []
         var outOfLine: [LeaderID] = []
         var stale: [LeaderID] = []
         var missing: [LeaderID] = []
+        var notAligned: [LeaderID] = []
         var resisting: [LeaderID] = []
         var freshPriorities: [Int] = []
         for leader in required {
             guard let rating = latestRatings[leader] else {
                 missing.append(leader)
+                notAligned.append(leader)
                 continue
             }
             guard rating.isFresh(revisitWindowDays: revisitWindowDays, now: now) else {
                 stale.append(leader)
+                notAligned.append(leader)
                 continue
             }
             freshPriorities.append(rating.priority)
@@ -55,21 +62,29 @@ public struct AlignmentIndex<LeaderID: Hashable & Sendable>: Sendable {
                 aligned.append(leader)
             } else {
                 outOfLine.append(leader)
+                notAligned.append(leader)
             }
         }
-        self.index = required.isEmpty ? nil : Decimal(aligned.count) / Decimal(required.count)
+        self.index = required.isEmpty ? nil : SmallQuotient.of(aligned.count, by: required.count)
         self.required = required
         self.aligned = aligned
         self.outOfLine = outOfLine
         self.stale = stale
         self.missing = missing
+        self.notAligned = notAligned
         self.resisting = resisting
         self.spread = RatingSpread(priorities: freshPriorities)
     }
 
-    /// Leaders who count against the index for any reason (out of line, stale or missing).
-    public var notAligned: [LeaderID] {
-        let ok = Set(aligned)
-        return required.filter { !ok.contains($0) }
+    /// The leaders without repeats, in first-seen order. A handful is searched rather than hashed into a set.
+    private static func firstOccurrences(_ leaders: [LeaderID]) -> [LeaderID] {
+        guard leaders.count > 16 else {
+            var unique: [LeaderID] = []
+            unique.reserveCapacity(leaders.count)
+            for leader in leaders where !unique.contains(leader) { unique.append(leader) }
+            return unique
+        }
+        var seen = Set<LeaderID>()
+        return leaders.filter { seen.insert($0).inserted }
     }
 }

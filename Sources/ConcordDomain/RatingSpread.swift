@@ -12,16 +12,21 @@ public struct RatingSpread: Sendable, Hashable {
 
     /// Nil for no priorities: there is no spread of nothing.
     public init?(priorities: [Int]) {
-        guard let low = priorities.min(), let high = priorities.max() else { return nil }
-        let sum = priorities.reduce(0, +)
+        guard var low = priorities.first else { return nil }
+        var high = low
+        var sum = 0
+        for priority in priorities {
+            low = Swift.min(low, priority)
+            high = Swift.max(high, priority)
+            sum += priority
+        }
         let meanDouble = Double(sum) / Double(priorities.count)
-        let variance =
-            priorities.map { (Double($0) - meanDouble) * (Double($0) - meanDouble) }.reduce(0, +)
-            / Double(priorities.count)
+        var squares = 0.0
+        for priority in priorities { squares += (Double(priority) - meanDouble) * (Double(priority) - meanDouble) }
         count = priorities.count
         min = low
         max = high
-        mean = Decimal(sum) / Decimal(priorities.count)
-        standardDeviation = variance.squareRoot()
+        mean = SmallQuotient.of(sum, by: priorities.count)
+        standardDeviation = (squares / Double(priorities.count)).squareRoot()
     }
 }

@@ -24,12 +24,24 @@ public struct GateStatus: Sendable, Codable, Hashable, SnakeCaseKeyed {
         threshold = gate.threshold
         source = initiativeGate == nil ? "organisation" : "initiative"
         met = gate.admits(index: index.index)
-        let outOfLine = Set(index.outOfLine)
-        let stale = Set(index.stale)
+        // `notAligned` is out of line, stale and missing merged in required order, each of them in that order
+        // too: walking the first two alongside tells each leader's reason without building sets.
+        var outOfLine = index.outOfLine.makeIterator()
+        var stale = index.stale.makeIterator()
+        var nextOutOfLine = outOfLine.next()
+        var nextStale = stale.next()
         notAlignedLeaders = index.notAligned.map { id in
-            NotAlignedLeader(
-                leaderID: id, name: names[id] ?? "",
-                status: outOfLine.contains(id) ? "out_of_line" : stale.contains(id) ? "stale" : "missing")
+            let status: String
+            if id == nextOutOfLine {
+                status = "out_of_line"
+                nextOutOfLine = outOfLine.next()
+            } else if id == nextStale {
+                status = "stale"
+                nextStale = stale.next()
+            } else {
+                status = "missing"
+            }
+            return NotAlignedLeader(leaderID: id, name: names[id] ?? "", status: status)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PQ
+import UUIDText
 
 /// Who acts, and for which organisation: every tenant read and write runs inside one.
 public struct TenantScope: Sendable, Hashable {
@@ -14,7 +15,7 @@ public struct TenantScope: Sendable, Hashable {
 
     /// The transaction-local settings row-level security and the audit trigger read.
     var settings: [(name: String, value: String)] {
-        [("app.org_id", orgID.uuidString), ("app.actor", actor)]
+        [("app.org_id", UUIDText.string(orgID)), ("app.actor", actor)]
     }
 }
 

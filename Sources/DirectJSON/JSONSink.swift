@@ -1,16 +1,16 @@
 import Foundation
 
 /// The `Encoder` behind `DirectJSONEncoder`: one growing byte array and the objects and arrays still open.
-final class JSONSink: Encoder {
+@usableFromInline final class JSONSink: Encoder {
     // The sink is never shared between threads or reentered, so the per-access exclusivity checks of class
     // properties are only cost (4% of the API's CPU in a profile).
-    @exclusivity(unchecked) var bytes: [UInt8]
+    @exclusivity(unchecked) @usableFromInline var bytes: [UInt8]
     let keyName: (@Sendable (String) -> String)?
     /// Why the output cannot be trusted, once a value did something only a tree-building encoder can follow.
     @exclusivity(unchecked) var unsupported: String?
 
-    var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    @usableFromInline var codingPath: [any CodingKey] { [] }
+    @usableFromInline var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     /// An object or array written up to its last member: closed by `closer` once whoever holds it is done.
     struct Level {
@@ -113,15 +113,15 @@ final class JSONSink: Encoder {
 
     // MARK: Containers
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    @usableFromInline func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         KeyedEncodingContainer(KeyedSink<Key>(sink: self, serial: valueLevel(opening: UInt8(ascii: "{"))))
     }
 
-    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    @usableFromInline func unkeyedContainer() -> any UnkeyedEncodingContainer {
         UnkeyedSink(sink: self, serial: valueLevel(opening: UInt8(ascii: "[")))
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer {
+    @usableFromInline func singleValueContainer() -> any SingleValueEncodingContainer {
         SingleValueSink(sink: self)
     }
 

@@ -1,5 +1,6 @@
 import CivilCalendar
 import Foundation
+import UUIDText
 
 /// How each scalar is spelled: as Foundation's `JSONEncoder` spells it, written without making a `String`
 /// where the bytes can be worked out directly.
@@ -91,28 +92,20 @@ extension JSONSink {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// `"` + `uuidString` + `"` into 38 bytes.
     private static func spell(_ id: UUID, into text: UnsafeMutableBufferPointer<UInt8>) {
         text[0] = UInt8(ascii: "\"")
+        UUIDText.spell(id, lowercase: false, into: UnsafeMutableBufferPointer(rebasing: text[1..<37]))
         text[37] = UInt8(ascii: "\"")
-        var position = 1
-        withUnsafeBytes(of: id.uuid) { raw in
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    text[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                text[position] = upperHexDigits[Int(raw[index] >> 4)]
-                text[position + 1] = upperHexDigits[Int(raw[index] & 0xF)]
-                position += 2
-            }
-        }
     }
 
     /// `.iso8601`'s spelling: `2026-03-29T10:00:00Z`, UTC, whole seconds rounded down (as Foundation does,
-    /// before 1970 too). Years outside 1...9999 go through Foundation's formatter.
+    /// before 1970 too). Times before 1582-10-15 or after 9999 go through Foundation's formatter.
     func writeDate(_ date: Date) {
         let seconds = date.timeIntervalSince1970.rounded(.down)
-        guard seconds > -62_135_596_800, seconds < 253_402_300_800 else {
+        // Before 1582-10-15 Foundation's calendar is Julian (ICU's Gregorian change), not proleptic Gregorian as
+        // `CivilCalendar`'s, so the two would name different days.
+        guard seconds >= -12_219_292_800, seconds < 253_402_300_800 else {
             writeString(date.formatted(Date.ISO8601FormatStyle()))
             return
         }
@@ -120,7 +113,10 @@ extension JSONSink {
         let (year, month, day, time) = CivilCalendar.civil(secondsSince1970: whole)
         // `"YYYY-MM-DDTHH:MM:SSZ"`: 22 bytes made on the stack and appended at once.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 22) { text in
-            for (index, byte) in #""0000-00-00T00:00:00Z""#.utf8.enumerated() { text[index] = byte }
+            // From a static string's bytes: walking a `String`'s UTF-8 view here was a third of the time's cost.
+            JSONSink.timeTemplate.withUTF8Buffer { template in
+                _ = text.initialize(from: template)
+            }
             func put(_ value: Int, at end: Int) {
                 var value = value
                 var position = end
@@ -141,5 +137,5 @@ extension JSONSink {
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
-    static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+    static let timeTemplate: StaticString = #""0000-00-00T00:00:00Z""#
 }

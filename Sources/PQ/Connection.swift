@@ -23,7 +23,7 @@ public final class Connection: @unchecked Sendable {
     private var busy = false
     private var cancelRequested = false
     // Touched only while holding `exclusive`.
-    var preparedStatements: [String: String] = [:]
+    var preparedStatements: [StatementKey: String] = [:]
     private var statementCounter = 0
     private var closed = false
 
@@ -252,7 +252,7 @@ public final class Connection: @unchecked Sendable {
         case .prepare(let text, let name):
             defer { PQclear(result) }
             try check(result)
-            preparedStatements[text] = name
+            preparedStatements[StatementKey(text: text)] = name
             return nil
         case .rows:
             let rows = QueryResult(taking: result)
@@ -266,7 +266,7 @@ public final class Connection: @unchecked Sendable {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
         var expected: [Expected] = []
         expected.reserveCapacity(statements.count)
-        var preparing: [String: String] = [:]
+        var preparing: [StatementKey: String] = [:]
         do {
             for statement in statements {
                 try send(statement, preparing: &preparing, into: &expected)
@@ -292,13 +292,14 @@ public final class Connection: @unchecked Sendable {
 
     /// Queues one statement, preparing it first when this connection has not seen it (in this pipeline either).
     private func send(
-        _ statement: EncodedStatement, preparing: inout [String: String], into expected: inout [Expected]
+        _ statement: EncodedStatement, preparing: inout [StatementKey: String], into expected: inout [Expected]
     ) throws {
-        var name = preparedStatements[statement.text] ?? preparing[statement.text]
+        let key = StatementKey(text: statement.text)
+        var name = preparedStatements[key] ?? preparing[key]
         if name == nil && preparedStatements.count < Self.preparedStatementLimit {
             statementCounter += 1
             let newName = "pq_\(statementCounter)"
-            preparing[statement.text] = newName
+            preparing[key] = newName
             guard PQsendPrepare(handle, newName, statement.text, Int32(statement.values.count), nil) == 1 else {
                 throw connectionError()
             }

@@ -1,4 +1,5 @@
 import Foundation
+import UUIDText
 
 /// A Swift value that can be bound as a query parameter.
 ///
@@ -58,7 +59,7 @@ extension Double: PostgresEncodable {
 }
 
 extension UUID: PostgresEncodable {
-    public func postgresText() -> String? { uuidString }
+    public func postgresText() -> String? { UUIDText.string(self) }
 }
 
 extension Date: PostgresEncodable {

@@ -52,6 +52,7 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
         return true
     }()
 
+    @usableFromInline
     func index(ofColumn name: String) throws -> Int {
         let guess = nextColumn
         if guess < columnNames.count, columnNames[guess] == name, namesAreUnique {
@@ -70,6 +71,7 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
         return index
     }
 
+    @usableFromInline
     func cell(row: Int, column: Int) -> PostgresCell {
         let r = Int32(row)
         let c = Int32(column)
@@ -85,14 +87,19 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
 }
 
 /// One row of a result; values are decoded on demand by column name or position.
+///
+/// The decoders are `@inlinable` so the caller's module specialises them for each type it reads: through the
+/// module boundary each value went through the protocol's witness table and the cell's value witnesses.
 public struct Row: Sendable {
-    let result: QueryResult
-    let index: Int
+    @usableFromInline let result: QueryResult
+    @usableFromInline let index: Int
 
+    @inlinable
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         try T.decode(from: result.cell(row: index, column: try result.index(ofColumn: column)))
     }
 
+    @inlinable
     public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws -> T {
         guard column >= 0 && column < result.columnNames.count else {
             throw PostgresError(

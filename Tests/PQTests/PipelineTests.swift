@@ -32,6 +32,21 @@ import Testing
         #expect(proxy.roundTrips == 4)
     }
 
+    @Test func statementsAlikeAtBothEndsAreEachPreparedAsThemselves() async throws {
+        // Prepared statements are found by a hash of the text's length and ends only; texts that differ in the
+        // middle must still each run as written, however often they repeat on one connection.
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        let same = String(repeating: "x", count: 40)
+        for round in 0..<3 {
+            for value in 1...4 {
+                let sql = SQL(stringLiteral: "SELECT '\(same)' AS a, \(value)::int4 AS n, '\(same)' AS b")
+                let rows = try await connection.query(sql)
+                #expect(try rows[0].decode("n", as: Int.self) == value, "round \(round)")
+            }
+        }
+    }
+
     @Test func aFailedPipelinedReadLeavesNoOpenTransaction() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = database.pool(maxConnections: 1)

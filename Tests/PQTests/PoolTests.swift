@@ -30,6 +30,44 @@ import Testing
         #expect(one == 1)
     }
 
+    @Test func aWaiterQueuedAfterAServedOneStillTimesOutOnTime() async throws {
+        // One sweeper serves every waiter's deadline: it sleeps on the first waiter's, which is served here, and
+        // must then move on to the second's rather than forget it.
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = ConnectionPool(
+            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .milliseconds(400)))
+        let holding = Gate(parties: 2)
+        let release = Gate(parties: 2)
+        let holder = Task {
+            try await pool.withConnection { _ in
+                await holding.arrive()
+                await release.arrive()
+            }
+        }
+        await holding.arrive()
+        let servedHolding = Gate(parties: 2)
+        let servedRelease = Gate(parties: 2)
+        let served = Task {
+            try await pool.withConnection { _ in
+                await servedHolding.arrive()
+                await servedRelease.arrive()
+            }
+        }
+        while await pool.statistics.waiting < 1 { await Task.yield() }
+        await release.arrive()
+        try await holder.value
+        await servedHolding.arrive()
+        let start = ContinuousClock.now
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.withConnection { try await $0.query("SELECT 1") }
+        }
+        #expect(error?.kind == .poolTimeout)
+        #expect(ContinuousClock.now - start >= .milliseconds(400))
+        #expect(await pool.statistics.waiting == 0)
+        await servedRelease.arrive()
+        try await served.value
+    }
+
     @Test func waitersAreServedInArrivalOrder() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         // A long acquire timeout: a waiter that timed out on a crowded machine would leave the line, and the

@@ -66,6 +66,32 @@ import Testing
         #expect(throws: PostgresError.self) { try huge[0].decode("n", as: Decimal.self) }
     }
 
+    @Test func numericsReadWithoutTextAreFoundationsParseBitForBit() async throws {
+        // Small numerics are built from their digits rather than parsed from text: the same Decimal, bit for bit,
+        // as parsing the server's own text, at every scale, sign, weight and digit count up to past 64 bits.
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        var texts = ["0", "0.00", "-0.000", "1", "-1", "0.5", "0.50", "10000", "10000.0000", "1e-30", "1e30"]
+        texts += ["18446744073709551615", "18446744073709551616", "-0.0000000000000000000000000000000000001"]
+        for _ in 0..<600 {
+            let whole = String((0..<Int.random(in: 0...12)).map { _ in "0123456789".randomElement()! })
+            let fraction = String((0..<Int.random(in: 0...14)).map { _ in "0123456789".randomElement()! })
+            let text =
+                (Bool.random() ? "-" : "") + (whole.isEmpty ? "0" : whole) + (fraction.isEmpty ? "" : ".\(fraction)")
+            texts.append(text)
+        }
+        let rows = try await connection.query(
+            "SELECT x::numeric AS n, x::numeric::text AS t FROM unnest(\(texts)::text[]) AS x")
+        #expect(rows.count == texts.count)
+        let posix = Locale(identifier: "en_US_POSIX")
+        for row in rows {
+            let text = try row.decode("t", as: String.self)
+            let read = try row.decode("n", as: Decimal.self)
+            let parsed = try #require(Decimal(string: text, locale: posix))
+            #expect(withUnsafeBytes(of: read) { Array($0) } == withUnsafeBytes(of: parsed) { Array($0) }, "\(text)")
+        }
+    }
+
     @Test func arraysAndNullsRoundTrip() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let connection = try await Connection.connect(database.conninfo)

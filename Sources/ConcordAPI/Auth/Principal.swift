@@ -1,6 +1,7 @@
 import ConcordDomain
 import ConcordStore
 import Foundation
+import UUIDText
 
 /// The caller behind an API key.
 public struct Principal: Sendable, Equatable {
@@ -14,5 +15,5 @@ public struct Principal: Sendable, Equatable {
     }
 
     /// Recorded in the audit log as the actor.
-    public var actor: String { "key:\(key.keyID.uuidString.lowercased())" }
+    public var actor: String { "key:" + UUIDText.string(key.keyID, lowercase: true) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import UUIDText
 
 /// Gives every request an id (the caller's `X-Request-ID` when it is sane), returns it on the response and
 /// puts it in every log line of the request, ending with one access line (method, path, status, duration).
@@ -38,24 +39,8 @@ struct RequestIDMiddleware: RouterMiddleware {
     /// A random UUID, spelled in lower case straight from its bytes: `uuidString.lowercased()` made two strings
     /// on every request that brought no id.
     static func newID() -> String {
-        withUnsafeBytes(of: UUID().uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { text in
-                var position = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        text[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    text[position] = hexDigits[Int(byte >> 4)]
-                    text[position + 1] = hexDigits[Int(byte & 0x0f)]
-                    position += 2
-                }
-                return position
-            }
-        }
+        UUIDText.string(UUID(), lowercase: true)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `%.2f` of a non-negative number, without `String(format:)`: CoreFoundation's formatter on every request
     /// was 1% of the API's CPU.

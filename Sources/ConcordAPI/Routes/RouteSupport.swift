@@ -3,12 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PQ
+import UUIDText
 
 /// Small pieces every resource route uses: ids from the path, versions from `If-Match`, JSON in and out.
 enum RouteSupport {
     /// A UUID path parameter; anything else is a 404, as an unknown id would be.
     static func id(_ context: ConcordRequestContext, _ name: String, entity: String) throws -> UUID {
-        guard let raw = context.parameters.get(name), let id = UUID(uuidString: raw) else {
+        guard let raw = context.parameters.get(name), let id = UUIDText.uuid(raw) else {
             throw Problem.notFound(entity)
         }
         return id
@@ -119,7 +120,7 @@ enum RouteSupport {
     /// An optional UUID query parameter, refused when malformed rather than ignored.
     static func uuidQuery(_ request: Request, _ name: String) throws -> UUID? {
         guard let raw = request.uri.queryParameters[Substring(name)] else { return nil }
-        guard let id = UUID(uuidString: String(raw)) else {
+        guard let id = UUIDText.uuid(String(raw)) else {
             throw Problem.invalid(field: name, rule: "type", message: "\(name) must be a UUID")
         }
         return id

@@ -2,13 +2,14 @@ import ConcordDomain
 import ConcordStore
 import Foundation
 import Hummingbird
+import UUIDText
 
 extension APIDependencies {
     /// The tenant scope for the `{org}` in the path, or 404: another organisation's id looks exactly like one
     /// that does not exist, so ids cannot be probed.
     func scope(_ context: ConcordRequestContext, require scope: Scope) async throws -> TenantScope {
         let principal = try context.requirePrincipal()
-        guard let raw = context.parameters.get("org"), let orgID = UUID(uuidString: raw) else {
+        guard let raw = context.parameters.get("org"), let orgID = UUIDText.uuid(raw) else {
             throw Problem.notFound("organisation")
         }
         let allowed: Bool

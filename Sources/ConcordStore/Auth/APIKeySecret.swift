@@ -21,16 +21,23 @@ public struct APIKeySecret: Sendable, Hashable {
 
     /// The hex SHA-256 the database keeps and looks keys up by.
     public var hashHex: String {
-        // Runs on every authenticated request: String(format:) per byte cost more than the hash itself.
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(value.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0f)])
+        // Runs on every authenticated request: String(format:) per byte cost more than the hash itself, and a
+        // `Data` copy of the key and an array per call were most of what was left.
+        var key = value
+        let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return String(unsafeUninitializedCapacity: 64) { hex in
+            let digits = Self.hexDigits.utf8Start
+            var position = 0
+            for byte in digest {
+                hex[position] = digits[Int(byte >> 4)]
+                hex[position + 1] = digits[Int(byte & 0x0f)]
+                position += 2
+            }
+            return position
         }
-        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// The first characters, safe to show in listings.
     public var prefix: String { String(value.prefix(14)) }
