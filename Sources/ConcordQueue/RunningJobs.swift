@@ -32,6 +32,11 @@ final class RunningJobs: Sendable {
         }
     }
 
+    /// How many of these runs are here: the slots that removing them frees.
+    func count(of runs: [(id: Int64, attempt: Int)]) -> Int {
+        state.withLock { state in runs.count { state.entries[$0.id]?.attempt == $0.attempt } }
+    }
+
     func remove(id: Int64, attempt: Int) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard state.entries[id]?.attempt == attempt else { return [] }
