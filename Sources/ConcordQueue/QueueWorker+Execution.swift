@@ -6,39 +6,51 @@ extension QueueWorker {
     /// Completions written per statement, at most.
     static let completionBatchLimit = 1000
 
-    /// Starts the handler of a claimed job, then records its outcome.
+    /// Starts the handler of a claimed job, then records its outcome, in one task per job.
     ///
-    /// The handler runs in a task of its own, so cancelling it (a cancel request, a lost lease, the
-    /// shutdown deadline) never cancels the statement that records the outcome.
+    /// The statements that record outcomes go out from tasks of their own, so cancelling the handler's task
+    /// (a cancel request, a lost lease, the shutdown deadline) never cancels them.
     func launch(_ job: Job) {
         let handler = registry.handler(for: job.kind)
+        // The entry before the task, so that however soon the handler returns, its run is found running.
+        running.insert(id: job.id, attempt: job.attempt)
         let task = Task {
-            guard let handler else { throw UnknownJobKind(kind: job.kind) }
-            try await JobLogMetadata.$current.withValue(JobLogMetadata.metadata(of: job)) { try await handler(job) }
-        }
-        running.insert(id: job.id, attempt: job.attempt, handler: task)
-        Task {
-            let result = await task.result
-            // Handed back at shutdown meanwhile: the job is no longer ours to finish.
-            if running.beginFinishing(id: job.id, attempt: job.attempt) {
-                let outcome = random.withLock { generator in
-                    JobOutcome.of(result, job: job, backoff: configuration.backoff, using: &generator)
-                }
-                if outcome == .completed {
-                    // Completions are written in batches; the writer removes the job and wakes the dispatcher.
-                    let entry = CompletedJobs.Entry(id: job.id, attempt: job.attempt, kind: job.kind)
-                    if completed.add(entry) {
-                        // The jobs of one claim tend to finish together: let the others that are ready join
-                        // this write instead of each claim's first completion going out alone.
-                        await Task.yield()
-                        await writeCompletions()
-                    }
-                    return
-                }
-                await record(outcome, of: job)
-                running.remove(id: job.id, attempt: job.attempt)
+            let result: Result<Void, any Error>
+            do {
+                guard let handler else { throw UnknownJobKind(kind: job.kind) }
+                try await JobLogMetadata.$current.withValue(JobLogMetadata.metadata(of: job)) { try await handler(job) }
+                result = .success(())
+            } catch {
+                result = .failure(error)
             }
+            finish(job, result)
+        }
+        running.attach(task, id: job.id, attempt: job.attempt)
+    }
+
+    /// Turns a returned handler's result into its outcome and has it recorded.
+    private func finish(_ job: Job, _ result: Result<Void, any Error>) {
+        // Handed back at shutdown meanwhile: the job is no longer ours to finish.
+        guard running.beginFinishing(id: job.id, attempt: job.attempt) else {
             emit(.finished)
+            return
+        }
+        let outcome = random.withLock { generator in
+            JobOutcome.of(result, job: job, backoff: configuration.backoff, using: &generator)
+        }
+        if outcome == .completed {
+            // Completions are written in batches; the writer removes the job and wakes the dispatcher. Its task
+            // starts after this one ends, so the other jobs of the claim that are ready by then join its first
+            // write.
+            if completed.add(CompletedJobs.Entry(id: job.id, attempt: job.attempt, kind: job.kind)) {
+                Task { await self.writeCompletions() }
+            }
+            return
+        }
+        Task {
+            await self.record(outcome, of: job)
+            self.running.remove(id: job.id, attempt: job.attempt)
+            self.emit(.finished)
         }
     }
 
