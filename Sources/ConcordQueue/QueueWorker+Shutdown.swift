@@ -18,7 +18,7 @@ extension QueueWorker {
                     "handing back jobs failed; the rescuer will take them back when their lease ends",
                     metadata: ["error": "\(error)"])
             }
-            for job in unfinished { job.handler.cancel() }
+            for job in unfinished { job.handler?.cancel() }
         }
         // Jobs already recording their outcome take one statement more.
         _ = await running.waitUntilEmpty(timeout: .seconds(5))

@@ -18,6 +18,8 @@ public final class QueueWorker: Service, Sendable {
     let running = RunningJobs()
     /// Completed jobs waiting for their batch to be written.
     let completed = CompletedJobs()
+    /// One claim at a time, from the dispatch loop or with a batch of completions.
+    let turn = ClaimTurn()
     let random: Locked<SplitMix64>
     /// Created with the worker, so its schedules start from the time the worker was made.
     let periodic: PeriodicEnqueuer?
@@ -97,36 +99,38 @@ public final class QueueWorker: Service, Sendable {
 
     /// Claims whenever something may have changed, while slots are free.
     private func dispatch(_ signals: AsyncStream<WorkerSignal>) async {
-        // After a claim came back short, only a wake-up or a tick can bring new work: a finished job alone
-        // does not need a claim.
-        var drained = false
-        // A finished job frees one slot; claiming for every one of them costs a statement per job, so wait
-        // until half a batch is free (or nothing runs).
-        let refill = max(1, (min(configuration.batchSize, configuration.concurrency) + 1) / 2)
         for await signal in signals {
             switch signal {
             case .shutdown: return
-            case .finished:
-                let free = configuration.concurrency - running.count
-                if drained || (free < refill && running.count > 0) { continue }
-            case .wake, .tick: drained = false
+            case .finished: break
+            case .wake, .tick: turn.wake()
             }
-            while !isStopping && running.count < configuration.concurrency {
-                let wanted = min(configuration.batchSize, configuration.concurrency - running.count)
-                let jobs: [Job]
-                do {
-                    jobs = try await claim(limit: wanted)
-                } catch {
-                    if !Task.isCancelled { logger.error("claiming jobs failed", metadata: ["error": "\(error)"]) }
-                    break
-                }
-                for job in jobs { launch(job) }
-                if jobs.count < wanted {
-                    drained = true
-                    break
-                }
-            }
+            await claimWhileFree()
             if isStopping { return }
+        }
+    }
+
+    /// A finished job frees one slot; claiming for every one of them costs a statement per job, so after
+    /// finished jobs a claim waits until half a batch is free (or nothing runs).
+    var refill: Int { max(1, (min(configuration.batchSize, configuration.concurrency) + 1) / 2) }
+
+    /// Claims batch after batch while slots are free, a claim is worth sending and no other is in flight.
+    private func claimWhileFree() async {
+        while !isStopping {
+            let free = configuration.concurrency - running.count
+            guard free > 0, turn.begin(enoughFree: free >= refill || running.count == 0) else { return }
+            let wanted = min(configuration.batchSize, free)
+            let jobs: [Job]
+            do {
+                jobs = try await claim(limit: wanted)
+            } catch {
+                turn.end(short: false)
+                if !Task.isCancelled { logger.error("claiming jobs failed", metadata: ["error": "\(error)"]) }
+                return
+            }
+            for job in jobs { launch(job) }
+            turn.end(short: jobs.count < wanted)
+            if jobs.count < wanted { return }
         }
     }
 
@@ -138,12 +142,16 @@ public final class QueueWorker: Service, Sendable {
     /// locked and the best `limit` of them claimed; the others are unlocked again when the statement ends.
     /// One statement, atomic by itself: no BEGIN and COMMIT round trips around it.
     func claim(limit: Int) async throws -> [Job] {
-        guard !configuration.queues.isEmpty else { return [] }
-        let statement = Self.claimStatement(
-            queues: configuration.queues, limit: limit, workerID: configuration.workerID,
-            lease: configuration.lease)
+        guard let statement = claimStatement(limit: limit) else { return [] }
         let rows = try await pool.pipelinedTransaction(Self.claimOptions, [statement])[0]
         return try rows.map(Job.init(row:))
+    }
+
+    /// This worker's claim of up to `limit` jobs; nil when it has no queues.
+    func claimStatement(limit: Int) -> SQL? {
+        guard !configuration.queues.isEmpty else { return nil }
+        return Self.claimStatement(
+            queues: configuration.queues, limit: limit, workerID: configuration.workerID, lease: configuration.lease)
     }
 
     /// The claim runs with bitmap scans off, set for its own transaction only (in the same round trip).

@@ -4,7 +4,10 @@ import Foundation
 final class RunningJobs: Sendable {
     struct Entry {
         let attempt: Int
-        let handler: Task<Void, any Error>
+        /// The task running the handler, attached just after the entry is made.
+        var handler: Task<Void, Never>?
+        /// Cancelled before the handler was attached: attaching cancels it.
+        var cancelled = false
         /// The handler returned and its outcome is being written; no longer handed back on shutdown.
         var finishing = false
     }
@@ -19,8 +22,19 @@ final class RunningJobs: Sendable {
 
     var count: Int { state.withLock { $0.entries.count } }
 
-    func insert(id: Int64, attempt: Int, handler: Task<Void, any Error>) {
-        state.withLock { $0.entries[id] = Entry(attempt: attempt, handler: handler) }
+    func insert(id: Int64, attempt: Int) {
+        state.withLock { $0.entries[id] = Entry(attempt: attempt) }
+    }
+
+    /// Attaches the task running the run's handler; cancels it at once when a cancel came first or the run
+    /// is no longer here (handed back at shutdown, or already finished).
+    func attach(_ handler: Task<Void, Never>, id: Int64, attempt: Int) {
+        let cancel = state.withLock { state -> Bool in
+            guard state.entries[id]?.attempt == attempt else { return true }
+            state.entries[id]?.handler = handler
+            return state.entries[id]?.cancelled == true
+        }
+        if cancel { handler.cancel() }
     }
 
     /// Marks the job as finishing; false when it was handed back meanwhile (its outcome must not be written).
@@ -30,6 +44,11 @@ final class RunningJobs: Sendable {
             state.entries[id]?.finishing = true
             return true
         }
+    }
+
+    /// How many of these runs are here: the slots that removing them frees.
+    func count(of runs: [(id: Int64, attempt: Int)]) -> Int {
+        state.withLock { state in runs.count { state.entries[$0.id]?.attempt == $0.attempt } }
     }
 
     func remove(id: Int64, attempt: Int) {
@@ -52,11 +71,17 @@ final class RunningJobs: Sendable {
 
     /// Cancels the handler of one job (a cancel request, or a lease lost to the rescuer).
     func cancelHandler(id: Int64) {
-        state.withLock { $0.entries[id]?.handler }?.cancel()
+        let handler = state.withLock { state -> Task<Void, Never>? in
+            guard state.entries[id] != nil else { return nil }
+            state.entries[id]?.cancelled = true
+            return state.entries[id]?.handler
+        }
+        handler?.cancel()
     }
 
-    /// Removes the jobs still running (not finishing) and returns them, for hand-back at shutdown.
-    func takeRunning() -> [(id: Int64, attempt: Int, handler: Task<Void, any Error>)] {
+    /// Removes the jobs still running (not finishing) and returns them, for hand-back at shutdown (a handler
+    /// not attached yet is cancelled when it is).
+    func takeRunning() -> [(id: Int64, attempt: Int, handler: Task<Void, Never>?)] {
         let (taken, waiters) = state.withLock { state -> ([Int64: Entry], [CheckedContinuation<Void, Never>]) in
             let taken = state.entries.filter { !$0.value.finishing }
             for id in taken.keys { state.entries[id] = nil }

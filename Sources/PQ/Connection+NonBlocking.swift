@@ -24,21 +24,22 @@
 
         /// `runPipeline` without blocking: every libpq call here returns at once (`PQgetResult` is only
         /// called when `PQisBusy` says a result is complete).
-        func runPipelineWithoutBlocking(_ statements: [EncodedStatement]) async throws -> [QueryResult] {
-            var reading = PipelineReading(expected: try sendPipeline(statements))
-            if let error = await flushWithoutBlocking() { reading.fail(error) }
+        func runPipelineWithoutBlocking(
+            _ segments: [[EncodedStatement]]
+        ) async throws -> [Result<[QueryResult], any Error>] {
+            var reading = PipelineReading(expected: try sendPipeline(segments), segments: segments.count)
+            if let error = await flushWithoutBlocking() { reading.outcome.fail(error) }
             let socket = PQsocket(handle)
-            while !reading.finished {
+            while !reading.outcome.isComplete {
                 await Reactor.shared.wait(socket)
                 guard PQconsumeInput(handle) == 1 else {
-                    reading.fail(connectionError())
+                    reading.outcome.fail(connectionError())
                     break
                 }
                 readAvailable(&reading)
             }
             if PQpipelineStatus(handle) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(handle) }
-            if let firstError = reading.firstError { throw firstError }
-            return reading.results
+            return reading.outcome.segments
         }
 
         /// `PQexec` without blocking: the simple-query protocol, results read as they arrive. Like `PQexec`,
@@ -85,38 +86,23 @@
         private struct PipelineReading {
             let expected: [Expected]
             var next = 0
-            /// libpq ends each command's results with a NULL, read before the next command's.
+            /// libpq ends each command's results with a NULL, read before the next command's (a sync point's
+            /// result has none).
             var awaitingEnd = false
-            var results: [QueryResult] = []
-            var firstError: (any Error)?
-            /// The sync point has been read, or the connection is gone.
-            var finished = false
+            /// Complete once every sync point has been read, or the connection is gone.
+            var outcome: PipelineOutcome
 
-            init(expected: [Expected]) {
+            init(expected: [Expected], segments: Int) {
                 self.expected = expected
-                results.reserveCapacity(expected.count)
-            }
-
-            mutating func record(_ error: any Error, for item: Expected?) {
-                guard firstError == nil else { return }
-                if var error = error as? PostgresError, let item {
-                    error.query = item.text
-                    firstError = error
-                } else {
-                    firstError = error
-                }
-            }
-
-            mutating func fail(_ error: any Error) {
-                record(error, for: nil)
-                finished = true
+                outcome = PipelineOutcome(segments: segments)
             }
         }
 
         /// Takes every result that has fully arrived, in the same order and with the same outcome as
-        /// `runPipeline`; the first error is kept and the rest are still read, so the connection stays usable.
+        /// `runPipeline`; a segment's first error is kept and the rest are still read, so the connection stays
+        /// usable.
         private func readAvailable(_ reading: inout PipelineReading) {
-            while !reading.finished && PQisBusy(handle) == 0 {
+            while !reading.outcome.isComplete && PQisBusy(handle) == 0 {
                 let result = PQgetResult(handle)
                 if reading.awaitingEnd {
                     if let result { PQclear(result) }
@@ -124,39 +110,48 @@
                     continue
                 }
                 guard reading.next < reading.expected.count else {
-                    // Every command is in: what remains is the sync point.
+                    if let result { PQclear(result) }
+                    reading.outcome.fail(PostgresError(.client, message: "the pipeline's results are out of step"))
+                    break
+                }
+                let item = reading.expected[reading.next]
+                if case .sync = item {
                     guard let result else {
                         // Nothing more yet: the sync point is still on its way (or the connection is gone).
-                        if PQstatus(handle) != CONNECTION_OK { reading.fail(connectionError()) }
+                        if PQstatus(handle) != CONNECTION_OK { reading.outcome.fail(connectionError()) }
                         break
                     }
                     let status = PQresultStatus(result)
                     PQclear(result)
-                    if status == PGRES_PIPELINE_SYNC { reading.finished = true }
+                    if status == PGRES_PIPELINE_SYNC {
+                        reading.next += 1
+                        reading.outcome.endSegment()
+                    }
                     continue
                 }
-                let item = reading.expected[reading.next]
                 reading.next += 1
                 guard let result else {
-                    reading.record(connectionError(), for: item)
-                    if PQstatus(handle) != CONNECTION_OK { reading.finished = true }
+                    reading.outcome.record(connectionError(), for: item)
+                    if PQstatus(handle) != CONNECTION_OK { reading.outcome.fail(connectionError()) }
                     continue
                 }
                 reading.awaitingEnd = true
                 if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
                     PQclear(result)
-                    reading.record(
+                    reading.outcome.record(
                         PostgresError(.server, message: "skipped: an earlier statement in the pipeline failed"),
                         for: item)
                     continue
                 }
                 do {
-                    if let rows = try take(result, for: item) { reading.results.append(rows) }
+                    if let rows = try take(result, for: item) { reading.outcome.append(rows) }
                 } catch {
-                    reading.record(error, for: item)
+                    reading.outcome.record(error, for: item)
                 }
             }
-            if PQstatus(handle) != CONNECTION_OK && !reading.finished { reading.fail(connectionError()) }
+            if PQstatus(handle) != CONNECTION_OK && !reading.outcome.isComplete {
+                reading.outcome.fail(connectionError())
+            }
         }
     }
 #endif

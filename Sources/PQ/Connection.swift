@@ -92,7 +92,17 @@ public final class Connection: @unchecked Sendable {
     ///
     /// The first error is thrown after every result has been read, so the connection stays usable.
     public func pipeline(_ statements: [SQL]) async throws -> [QueryResult] {
-        let encoded = try statements.map(EncodedStatement.init)
+        try await pipeline(segments: [statements])[0].get()
+    }
+
+    /// Sends several segments at once and waits once, each segment ended by a sync point: its statements
+    /// outside BEGIN ... COMMIT commit together at its end, and an error skips the rest of its own segment
+    /// only. Returns each segment's results, or its first error, in order; the connection stays usable.
+    ///
+    /// A segment that fails between BEGIN and COMMIT leaves its transaction open and aborted, so every later
+    /// segment fails too (and the caller must roll back): such a segment belongs last.
+    public func pipeline(segments: [[SQL]]) async throws -> [Result<[QueryResult], any Error>] {
+        let encoded = try segments.map { try $0.map(EncodedStatement.init) }
         #if os(Linux)
             if let results = try await withoutBlockingIfFree({ try await runPipelineWithoutBlocking(encoded) }) {
                 return results
@@ -222,27 +232,36 @@ public final class Connection: @unchecked Sendable {
         return PQstatus(handle) == CONNECTION_OK
     }
 
-    private func runPipeline(_ statements: [EncodedStatement]) throws -> [QueryResult] {
-        let expected = try sendPipeline(statements)
-        var results: [QueryResult] = []
-        var firstError: (any Error)?
+    private func runPipeline(_ segments: [[EncodedStatement]]) throws -> [Result<[QueryResult], any Error>] {
+        let expected = try sendPipeline(segments)
+        var outcome = PipelineOutcome(segments: segments.count)
         for item in expected {
-            do {
-                if let rows = try take(try readResult(), for: item) { results.append(rows) }
-            } catch var error as PostgresError {
-                if firstError == nil {
-                    error.query = item.text
-                    firstError = error
+            if case .sync = item {
+                guard let result = PQgetResult(handle) else {
+                    outcome.fail(connectionError())
+                    break
                 }
-                if PQstatus(handle) != CONNECTION_OK { break }
+                let status = PQresultStatus(result)
+                PQclear(result)
+                guard status == PGRES_PIPELINE_SYNC else {
+                    outcome.fail(PostgresError(.client, message: "the pipeline's results are out of step"))
+                    break
+                }
+                outcome.endSegment()
+                continue
+            }
+            do {
+                if let rows = try take(try readResult(), for: item) { outcome.append(rows) }
             } catch {
-                if firstError == nil { firstError = error }
-                if PQstatus(handle) != CONNECTION_OK { break }
+                outcome.record(error, for: item)
+                if PQstatus(handle) != CONNECTION_OK {
+                    outcome.fail(error)
+                    break
+                }
             }
         }
         drainPipeline()
-        if let firstError { throw firstError }
-        return results
+        return outcome.segments
     }
 
     /// Takes one pipeline result, blocking or not: a prepare's is checked, freed and its statement cached; a
@@ -258,20 +277,27 @@ public final class Connection: @unchecked Sendable {
             let rows = QueryResult(taking: result)
             try check(result)
             return rows
+        case .sync:
+            PQclear(result)
+            return nil
         }
     }
 
-    /// Enters pipeline mode and queues every statement and the sync point; on failure leaves pipeline mode.
-    func sendPipeline(_ statements: [EncodedStatement]) throws -> [Expected] {
+    /// Enters pipeline mode and queues every segment's statements, each segment followed by a sync point; on
+    /// failure leaves pipeline mode.
+    func sendPipeline(_ segments: [[EncodedStatement]]) throws -> [Expected] {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
         var expected: [Expected] = []
-        expected.reserveCapacity(statements.count)
+        expected.reserveCapacity(segments.reduce(segments.count) { $0 + $1.count })
         var preparing: [StatementKey: String] = [:]
         do {
-            for statement in statements {
-                try send(statement, preparing: &preparing, into: &expected)
+            for statements in segments {
+                for statement in statements {
+                    try send(statement, preparing: &preparing, into: &expected)
+                }
+                guard PQpipelineSync(handle) == 1 else { throw connectionError() }
+                expected.append(.sync)
             }
-            guard PQpipelineSync(handle) == 1 else { throw connectionError() }
         } catch {
             drainPipeline()
             throw error
@@ -282,10 +308,13 @@ public final class Connection: @unchecked Sendable {
     enum Expected {
         case prepare(text: String, name: String)
         case rows(text: String)
+        /// The end of a segment.
+        case sync
 
         var text: String {
             switch self {
             case .prepare(let text, _), .rows(let text): return text
+            case .sync: return ""
             }
         }
     }
@@ -330,7 +359,7 @@ public final class Connection: @unchecked Sendable {
         return result
     }
 
-    /// Reads up to and including the sync point, then leaves pipeline mode.
+    /// Reads up to and including the last sync point, then leaves pipeline mode.
     private func drainPipeline() {
         while PQstatus(handle) == CONNECTION_OK {
             guard let result = PQgetResult(handle) else {
@@ -339,10 +368,8 @@ public final class Connection: @unchecked Sendable {
             }
             let status = PQresultStatus(result)
             PQclear(result)
-            if status == PGRES_PIPELINE_SYNC {
-                _ = PQexitPipelineMode(handle)
-                return
-            }
+            // Leaving fails while another segment's results are still to come.
+            if status == PGRES_PIPELINE_SYNC && PQexitPipelineMode(handle) == 1 { return }
         }
     }
 

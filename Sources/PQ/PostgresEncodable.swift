@@ -8,9 +8,18 @@ import UUIDText
 public protocol PostgresEncodable: Sendable {
     /// The text the server parses, or nil for NULL.
     func postgresText() throws -> String?
+    /// Whether the text can stand in an array literal without quotes: it never holds a comma, brace, quote,
+    /// backslash or space, and never spells NULL (numbers do not).
+    static var isBareInArrays: Bool { get }
+}
+
+extension PostgresEncodable {
+    public static var isBareInArrays: Bool { false }
 }
 
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public static var isBareInArrays: Bool { Wrapped.isBareInArrays }
+
     public func postgresText() throws -> String? {
         guard let value = self else { return nil }
         return try value.postgresText()
@@ -38,15 +47,19 @@ extension Bool: PostgresEncodable {
 }
 
 extension Int: PostgresEncodable {
+    public static var isBareInArrays: Bool { true }
     public func postgresText() -> String? { String(self) }
 }
 extension Int16: PostgresEncodable {
+    public static var isBareInArrays: Bool { true }
     public func postgresText() -> String? { String(self) }
 }
 extension Int32: PostgresEncodable {
+    public static var isBareInArrays: Bool { true }
     public func postgresText() -> String? { String(self) }
 }
 extension Int64: PostgresEncodable {
+    public static var isBareInArrays: Bool { true }
     public func postgresText() -> String? { String(self) }
 }
 
@@ -84,22 +97,40 @@ extension PostgresJSON: PostgresEncodable {
 }
 
 extension Array: PostgresEncodable where Element: PostgresEncodable {
-    /// An array literal with every element quoted, so commas, braces and quotes inside values stay data.
+    /// An array literal with every element quoted, so commas, braces and quotes inside values stay data;
+    /// numbers go bare, since they can hold none of those.
+    ///
+    /// Written as UTF-8 bytes in one buffer: a quote or backslash is one byte in UTF-8, never part of another
+    /// character, so escaping byte by byte is exact. Appending scalar by scalar to a `String`, through
+    /// `enumerated()` (whose tuples this generic code looked up at run time for every element), was three
+    /// quarters of the queue benchmark's producer CPU and 7% of a worker's (`Benchmarks/queue`).
     public func postgresText() throws -> String? {
-        var text = "{"
-        for (index, element) in enumerated() {
-            if index > 0 { text += "," }
+        let bare = Element.isBareInArrays
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(count * (bare ? 8 : 24) + 2)
+        var first = true
+        for element in self {
+            if first {
+                first = false
+            } else {
+                bytes.append(UInt8(ascii: ","))
+            }
             guard let item = try element.postgresText() else {
-                text += "NULL"
+                bytes.append(contentsOf: "NULL".utf8)
                 continue
             }
-            text += "\""
-            for character in item.unicodeScalars {
-                if character == "\"" || character == "\\" { text += "\\" }
-                text.unicodeScalars.append(character)
+            if bare {
+                bytes.append(contentsOf: item.utf8)
+                continue
             }
-            text += "\""
+            bytes.append(UInt8(ascii: "\""))
+            for byte in item.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        return text + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

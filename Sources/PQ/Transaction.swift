@@ -165,4 +165,23 @@ extension ConnectionPool {
             }
         }
     }
+
+    /// `statements` as a transaction of their own (no BEGIN: they commit together at their sync point), then
+    /// the transaction of `options` and `transaction` (BEGIN, the settings, the statements, COMMIT), both in
+    /// one round trip. Each commits or fails on its own: an error in the first skips nothing of the second,
+    /// and one in the second undoes nothing of the first. Not retried.
+    public nonisolated func pipelined(
+        _ statements: [SQL], thenTransaction options: TransactionOptions, _ transaction: [SQL]
+    ) async throws -> (first: Result<[QueryResult], any Error>, then: Result<[QueryResult], any Error>) {
+        let prologue = options.prologue
+        return try await withConnection { connection in
+            let results = try await connection.pipeline(segments: [statements, prologue + transaction + ["COMMIT"]])
+            let then = results[1].map { Array($0.dropFirst(prologue.count).dropLast()) }
+            if case .failure = then {
+                // A failed statement skips the COMMIT behind it and leaves the transaction open.
+                _ = try? await connection.simpleQuery("ROLLBACK")
+            }
+            return (results[0], then)
+        }
+    }
 }

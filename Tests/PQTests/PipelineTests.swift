@@ -59,6 +59,47 @@ import Testing
         #expect(try ok[0][0].decode(0, as: Int.self) == 2)
     }
 
+    /// Completions and the next claim share a round trip in the queue worker: two transactions pipelined back
+    /// to back, each committed or failed on its own.
+    @Test func statementsThenATransactionGoInOneRoundTripAndCommitEachOnItsOwn() async throws {
+        guard let cluster = try await TestDatabase.shared.localCluster() else { return }
+        let database = try await TestDatabase.shared.create(migrated: false)
+        try await Connection.connect(database.conninfo).simpleQuery("CREATE TABLE log (n int4 NOT NULL, tag text)")
+        let proxy = try RoundTripProxy(targetPort: cluster.port)
+        let pool = ConnectionPool(
+            PoolConfiguration(
+                conninfo: "host=127.0.0.1 port=\(proxy.port) dbname=\(database.name) user=postgres", maxConnections: 1))
+        try await pool.withConnection { _ in }
+        let tagged = TransactionOptions(settings: [("app.tag", "t")])
+        let insertTagged: SQL = "INSERT INTO log VALUES (2, current_setting('app.tag')) RETURNING n"
+
+        proxy.reset()
+        let both = try await pool.pipelined(
+            ["INSERT INTO log VALUES (1, NULL) RETURNING n"], thenTransaction: tagged, [insertTagged])
+        #expect(proxy.roundTrips == 1)
+        #expect(try both.first.get()[0][0].decode(0, as: Int.self) == 1)
+        #expect(try both.then.get()[0][0].decode(0, as: Int.self) == 2)
+
+        // The first fails: the transaction behind it still commits.
+        let firstFails = try await pool.pipelined(
+            ["INSERT INTO log VALUES (NULL, 'x')"], thenTransaction: tagged, [insertTagged])
+        #expect(throws: PostgresError.self) { try firstFails.first.get() }
+        #expect(try firstFails.then.get()[0].count == 1)
+
+        // The transaction fails: the statements before it stay committed, and no transaction is left open.
+        let thenFails = try await pool.pipelined(
+            ["INSERT INTO log VALUES (3, NULL) RETURNING n"], thenTransaction: tagged,
+            [insertTagged, "INSERT INTO log VALUES (NULL, 'y')"])
+        #expect(try thenFails.first.get()[0].count == 1)
+        #expect(throws: PostgresError.self) { try thenFails.then.get() }
+        #expect(try await pool.withConnection { await $0.transactionStatus } == .idle)
+
+        let rows = try await pool.pipelinedRead(["SELECT n, coalesce(tag, '') FROM log ORDER BY n, tag"])[0]
+            .map { try $0.decode((Int, String).self) }
+        #expect(rows.map(\.0) == [1, 2, 2, 3], "\(rows)")
+        #expect(rows.map(\.1) == ["", "t", "t", ""])
+    }
+
     @Test func copyLoadsAHundredThousandRows() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let connection = try await Connection.connect(database.conninfo)

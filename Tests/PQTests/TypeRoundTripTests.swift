@@ -97,7 +97,9 @@ import Testing
         let connection = try await Connection.connect(database.conninfo)
         #expect(try await roundTrip([Int](), as: "int8[]", on: connection) == [])
         #expect(try await roundTrip([1, -2, Int.max], as: "int8[]", on: connection) == [1, -2, Int.max])
-        let texts = ["a,b", "{brace}", "quote\"", "back\\slash", "", "NULL"]
+        let sparse: [Int64?] = [1, nil, -3]
+        #expect(try await roundTrip(sparse, as: "int8[]", on: connection) == sparse)
+        let texts = ["a,b", "{brace}", "quote\"", "back\\slash", "", "NULL", "Ünï \"çödé\" \\ ✓ 🚀"]
         #expect(try await roundTrip(texts, as: "text[]", on: connection) == texts)
         let withNull: [String?] = ["x", nil, "z"]
         #expect(try await roundTrip(withNull, as: "text[]", on: connection) == withNull)

@@ -76,4 +76,32 @@ import Testing
             #expect(!plan.contains("jobs_lease_idx") && !plan.contains("Seq Scan"), "\(mode): no scan of many jobs")
         }
     }
+
+    /// A job rescued from this worker and claimed by it again can finish twice in one batch, its old run and
+    /// its new one. The completion checks one attempt per id, so the batch puts the newest first: the job is
+    /// completed for the run that holds it now, in whichever order the two finished, and a job whose only
+    /// entry is a stale run stays running.
+    @Test func aJobInTheBatchTwiceIsCompletedForTheRunThatHoldsIt() async throws {
+        let db = try await TestDatabase.shared.create()
+        let ids = try await db.jobQueue().enqueue((0..<3).map { NewJob(kind: "noop", argsJSON: #"{"n": \#($0)}"#) })
+            .sorted()
+        let worker = QueueWorker(
+            pool: db.pool(user: "concord_worker"), registry: JobRegistry(), configuration: fastConfiguration("w"))
+        try await db.superuser(
+            """
+            UPDATE queue.jobs SET state = 'running', attempt = 2, attempted_at = now(),
+              attempted_by = \(worker.workerID), lease_expires_at = now() + interval '30 seconds'
+            """)
+        await worker.recordCompleted([
+            CompletedJobs.Entry(id: ids[0], attempt: 2, kind: "noop"),
+            CompletedJobs.Entry(id: ids[0], attempt: 1, kind: "noop"),
+            CompletedJobs.Entry(id: ids[1], attempt: 1, kind: "noop"),
+            CompletedJobs.Entry(id: ids[1], attempt: 2, kind: "noop"),
+            CompletedJobs.Entry(id: ids[2], attempt: 1, kind: "noop"),
+        ])
+        let states = try await db.superuser("SELECT id, state FROM queue.jobs ORDER BY id").map {
+            try $0.decode((Int64, String).self)
+        }
+        #expect(states.map(\.1) == ["completed", "completed", "running"], "\(states)")
+    }
 }

@@ -101,6 +101,51 @@ import Testing
         #expect(handedBack.errors.isEmpty)
     }
 
+    /// Completions and the next claim go out in one round trip, as two transactions. A completion that fails
+    /// (a trigger refuses the first one here) loses no job and runs no attempt twice: the claim beside it still
+    /// commits and its jobs run, and the failed batch's jobs, still running under this worker's lease, are
+    /// rescued when the lease runs out and run again at their next attempt.
+    @Test func aFailedCompletionLosesNoJobAndTheClaimBesideItStillRuns() async throws {
+        let db = try await TestDatabase.shared.create()
+        let queue = db.jobQueue()
+        try await db.superuser("CREATE SEQUENCE completions_seen")
+        try await db.superuser(
+            """
+            CREATE FUNCTION refuse_first_completion() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+              IF nextval('completions_seen') = 1 THEN RAISE EXCEPTION 'the first completion fails'; END IF;
+              RETURN NEW;
+            END $$
+            """)
+        try await db.superuser(
+            """
+            CREATE TRIGGER refuse_first_completion BEFORE UPDATE ON queue.jobs FOR EACH ROW
+            WHEN (NEW.state = 'completed') EXECUTE FUNCTION refuse_first_completion()
+            """)
+        let runs = Probe<(id: Int64, attempt: Int)>()
+        var registry = JobRegistry()
+        registry.register(kind: "step") { job in await runs.record((job.id, job.attempt)) }
+        let ids = try await queue.enqueue((0..<40).map { NewJob(kind: "step", argsJSON: #"{"i": \#($0)}"#) })
+        // A short lease, so that the failed batch's jobs come back soon.
+        let worker = db.worker(registry, fastConfiguration("w", concurrency: 4, lease: .seconds(1)))
+        let finished = Probe<Void>()
+        Task {
+            while (try? await queue.depth()[.completed]) != 40 { try? await Task.sleep(for: .milliseconds(50)) }
+            await finished.record(())
+        }
+        try await finished.wait(forCount: 1, timeout: .seconds(60), "every job completed")
+        try await worker.stop()
+
+        let seen = try await db.superuser("SELECT last_value FROM completions_seen")[0].decode(0, as: Int64.self)
+        #expect(seen > 1, "completions went on after the failed one")
+        let all = await runs.values
+        #expect(Set(all.map(\.id)) == Set(ids), "every job ran")
+        #expect(Set(all.map { "\($0.id):\($0.attempt)" }).count == all.count, "no attempt of a job ran twice")
+        let rescued = try await db.superuser(
+            "SELECT count(*) FROM queue.jobs WHERE attempt = 2 AND errors::text LIKE '%lease expired%'")
+        #expect(try rescued[0].decode(0, as: Int.self) >= 1, "the failed batch's jobs were rescued and run again")
+    }
+
     @Test func cancellingARunningJobStopsItsHandler() async throws {
         let db = try await TestDatabase.shared.create()
         let queue = db.jobQueue()
