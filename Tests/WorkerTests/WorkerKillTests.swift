@@ -86,8 +86,12 @@ import Testing
                 lease: .seconds(30), schedulerInterval: .milliseconds(100), rescuerInterval: .milliseconds(200)))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
-        try await waitUntil("the job is finished", timeout: 30) {
-            try await queue.job(id: job)?.state == .completed
+        // The killed process's scheduler may have fired the every-minute delivery fan-out before it died (a
+        // loaded run crosses a minute): its delivery job can then hold the leader and send while this job,
+        // finding the leader busy, completes at once. So wait for the nudge's outcome too, not the job alone.
+        try await waitUntil("the job is finished and the nudge's outcome recorded", timeout: 30) {
+            guard try await queue.job(id: job)?.state == .completed else { return false }
+            return try await nudgeState(f, nudge) != "sending"
         }
 
         let finished = try #require(try await queue.job(id: job))
