@@ -12,6 +12,10 @@ final class ClaimTurn: Sendable {
         var drained = false
         /// A wake-up or tick came that no claim has started after.
         var woken = false
+        /// Shutting down: no claim starts any more.
+        var closed = false
+        /// `close()` callers waiting for the claim in flight to end.
+        var closing: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Locked(State())
@@ -28,7 +32,9 @@ final class ClaimTurn: Sendable {
     /// queue did not look drained and `enoughFree` slots are free.
     func begin(enoughFree: Bool) -> Bool {
         state.withLock { state in
-            guard !state.claiming, state.woken || (!state.drained && enoughFree) else { return false }
+            guard !state.closed, !state.claiming, state.woken || (!state.drained && enoughFree) else {
+                return false
+            }
             state.claiming = true
             state.woken = false
             return true
@@ -38,9 +44,25 @@ final class ClaimTurn: Sendable {
     /// Gives the turn back; `short` when the claim brought fewer jobs than it asked for (not when it failed).
     /// The queue then looks drained, unless a wake-up came while the claim was out.
     func end(short: Bool) {
-        state.withLock { state in
+        let closing = state.withLock { state in
             state.claiming = false
             if short && !state.woken { state.drained = true }
+            defer { state.closing = [] }
+            return state.closing
+        }
+        for waiter in closing { waiter.resume() }
+    }
+
+    /// Refuses every later claim and returns once the claim in flight, if any, has ended, so that the jobs it
+    /// brought are in the running set before a shutdown takes that set to hand it back.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                state.closed = true
+                if state.claiming { state.closing.append(continuation) }
+                return !state.claiming
+            }
+            if now { continuation.resume() }
         }
     }
 }

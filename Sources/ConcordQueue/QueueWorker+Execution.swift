@@ -64,14 +64,29 @@ extension QueueWorker {
             let runs = batch.map { (id: $0.id, attempt: $0.attempt) }
             let busy = running.count - running.count(of: runs)
             let free = configuration.concurrency - busy
-            let claiming =
+            var claiming =
                 !isStopping && free > 0 && !configuration.queues.isEmpty
                 && turn.begin(enoughFree: free >= refill || busy == 0)
-            let limit = claiming ? min(configuration.batchSize, free) : 0
+            var limit = 0
+            if claiming {
+                // Counted again with the turn held: only its holder adds jobs, so the slots free now can only
+                // grow until the claim's jobs are launched (the count before may predate another claim's).
+                limit = min(
+                    configuration.batchSize, configuration.concurrency - running.count + running.count(of: runs))
+                if limit <= 0 {
+                    turn.end(short: false)
+                    claiming = false
+                }
+            }
             let claimed = await recordCompleted(batch, claiming: limit)
-            // Launched before the batch leaves `running`, so that a shutdown waiting for it to empty waits for
-            // these too.
-            for job in claimed ?? [] { launch(job) }
+            if isStopping, let jobs = claimed, !jobs.isEmpty {
+                // The stop came while the claim was out: its jobs go back unstarted.
+                await handBackUnstarted(jobs)
+            } else {
+                // Launched before the batch leaves `running`, so that a shutdown waiting for it to empty waits
+                // for these too.
+                for job in claimed ?? [] { launch(job) }
+            }
             for entry in batch { running.remove(id: entry.id, attempt: entry.attempt) }
             if claiming { turn.end(short: claimed.map { $0.count < limit } ?? false) }
             emit(.finished)

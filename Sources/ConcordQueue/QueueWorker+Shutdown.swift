@@ -8,6 +8,9 @@ extension QueueWorker {
             logger.info("waiting for running jobs", metadata: ["jobs": "\(running.count)"])
         }
         guard !(await running.waitUntilEmpty(timeout: configuration.shutdownDeadline)) else { return }
+        // A claim sent with a batch of completions before the stop may still be out: its jobs join the running
+        // set before that set is taken, or are handed back by the writer itself.
+        await turn.close()
         let unfinished = running.takeRunning()
         if !unfinished.isEmpty {
             do {
@@ -22,6 +25,18 @@ extension QueueWorker {
         }
         // Jobs already recording their outcome take one statement more.
         _ = await running.waitUntilEmpty(timeout: .seconds(5))
+    }
+
+    /// Jobs a claim brought after the stop began, given back before they start.
+    func handBackUnstarted(_ jobs: [Job]) async {
+        do {
+            let handedBack = try await handBack(jobs.map { (id: $0.id, attempt: $0.attempt) })
+            logger.info("handed back jobs claimed during shutdown", metadata: ["jobs": "\(handedBack)"])
+        } catch {
+            logger.error(
+                "handing back jobs failed; the rescuer will take them back when their lease ends",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     /// Makes unfinished jobs available again with their attempt given back (a shutdown is not the job's

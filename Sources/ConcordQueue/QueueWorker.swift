@@ -119,7 +119,12 @@ public final class QueueWorker: Service, Sendable {
         while !isStopping {
             let free = configuration.concurrency - running.count
             guard free > 0, turn.begin(enoughFree: free >= refill || running.count == 0) else { return }
-            let wanted = min(configuration.batchSize, free)
+            // Counted again with the turn held: the count before may predate the completion writer's claim.
+            let wanted = min(configuration.batchSize, configuration.concurrency - running.count)
+            guard wanted > 0 else {
+                turn.end(short: false)
+                return
+            }
             let jobs: [Job]
             do {
                 jobs = try await claim(limit: wanted)
