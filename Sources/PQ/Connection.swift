@@ -287,6 +287,10 @@ public final class Connection: @unchecked Sendable {
     /// failure leaves pipeline mode.
     func sendPipeline(_ segments: [[EncodedStatement]]) throws -> [Expected] {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
+        // libpq before 17 flushes at every sync point: without the cork, a segment could reach the server, and
+        // its answer come back, before the next is written (a second round trip on a busy machine).
+        let corked = segments.count > 1 && setCork(true)
+        defer { if corked { _ = setCork(false) } }
         var expected: [Expected] = []
         expected.reserveCapacity(segments.reduce(segments.count) { $0 + $1.count })
         var preparing: [StatementKey: String] = [:]
@@ -303,6 +307,17 @@ public final class Connection: @unchecked Sendable {
             throw error
         }
         return expected
+    }
+
+    /// Holds (or releases and sends) partial TCP segments; false where the socket is not TCP (a unix socket).
+    private func setCork(_ on: Bool) -> Bool {
+        #if os(Linux)
+            var value: Int32 = on ? 1 : 0
+            return setsockopt(
+                PQsocket(handle), Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+        #else
+            return false
+        #endif
     }
 
     enum Expected {
