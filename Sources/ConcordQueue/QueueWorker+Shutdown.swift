@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PQ
 
 extension QueueWorker {
@@ -13,14 +14,9 @@ extension QueueWorker {
         await turn.close()
         let unfinished = running.takeRunning()
         if !unfinished.isEmpty {
-            do {
-                let handedBack = try await handBack(unfinished.map { (id: $0.id, attempt: $0.attempt) })
-                logger.warning("handed back unfinished jobs", metadata: ["jobs": "\(handedBack)"])
-            } catch {
-                logger.error(
-                    "handing back jobs failed; the rescuer will take them back when their lease ends",
-                    metadata: ["error": "\(error)"])
-            }
+            await handBack(
+                unfinished.map { (id: $0.id, attempt: $0.attempt) }, reporting: "handed back unfinished jobs",
+                at: .warning)
             for job in unfinished { job.handler?.cancel() }
         }
         // Jobs already recording their outcome take one statement more.
@@ -29,9 +25,21 @@ extension QueueWorker {
 
     /// Jobs a claim brought after the stop began, given back before they start.
     func handBackUnstarted(_ jobs: [Job]) async {
+        await handBack(
+            jobs.map { (id: $0.id, attempt: $0.attempt) }, reporting: "handed back jobs claimed during shutdown",
+            at: .info)
+    }
+
+    /// `handBack`, with how many went back logged; a failure is logged, not thrown: the rescuer takes such
+    /// jobs back when their lease ends.
+    private func handBack(
+        _ jobs: [(id: Int64, attempt: Int)], reporting message: Logger.Message, at level: Logger.Level
+    )
+        async
+    {
         do {
-            let handedBack = try await handBack(jobs.map { (id: $0.id, attempt: $0.attempt) })
-            logger.info("handed back jobs claimed during shutdown", metadata: ["jobs": "\(handedBack)"])
+            let handedBack = try await handBack(jobs)
+            logger.log(level: level, message, metadata: ["jobs": "\(handedBack)"])
         } catch {
             logger.error(
                 "handing back jobs failed; the rescuer will take them back when their lease ends",

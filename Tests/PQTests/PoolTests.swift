@@ -9,22 +9,13 @@ import Testing
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .milliseconds(200)))
-        let holding = Gate(parties: 2)
-        let release = Gate(parties: 2)
-        let holder = Task {
-            try await pool.withConnection { _ in
-                await holding.arrive()
-                await release.arrive()
-            }
-        }
-        await holding.arrive()
+        let held = await HeldConnection.take(from: pool)
         let error = await #expect(throws: PostgresError.self) {
             try await pool.withConnection { try await $0.query("SELECT 1") }
         }
         #expect(error?.kind == .poolTimeout)
         #expect(error?.message.contains("exhausted") == true)
-        await release.arrive()
-        try await holder.value
+        try await held.release()
         // Once the connection is back, the next caller gets it.
         let one = try await pool.withConnection { try await $0.query("SELECT 1::int4")[0].decode(0, as: Int.self) }
         #expect(one == 1)
@@ -36,15 +27,7 @@ import Testing
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .milliseconds(400)))
-        let holding = Gate(parties: 2)
-        let release = Gate(parties: 2)
-        let holder = Task {
-            try await pool.withConnection { _ in
-                await holding.arrive()
-                await release.arrive()
-            }
-        }
-        await holding.arrive()
+        let held = await HeldConnection.take(from: pool)
         let servedHolding = Gate(parties: 2)
         let servedRelease = Gate(parties: 2)
         let served = Task {
@@ -54,8 +37,7 @@ import Testing
             }
         }
         while await pool.statistics.waiting < 1 { await Task.yield() }
-        await release.arrive()
-        try await holder.value
+        try await held.release()
         await servedHolding.arrive()
         let start = ContinuousClock.now
         let error = await #expect(throws: PostgresError.self) {
@@ -75,22 +57,14 @@ import Testing
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .seconds(600)))
         let order = Recorder()
-        let holding = Gate(parties: 2)
-        let release = Gate(parties: 2)
-        let holder = Task {
-            try await pool.withConnection { _ in
-                await holding.arrive(); await release.arrive()
-            }
-        }
-        await holding.arrive()
+        let held = await HeldConnection.take(from: pool)
         var waiters: [Task<Void, any Error>] = []
         for index in 0..<5 {
             waiters.append(Task { try await pool.withConnection { _ in await order.append(index) } })
             // Let each waiter queue up before the next one arrives.
             while await pool.statistics.waiting < index + 1 { await Task.yield() }
         }
-        await release.arrive()
-        try await holder.value
+        try await held.release()
         for waiter in waiters { try await waiter.value }
         #expect(await order.values == [0, 1, 2, 3, 4])
     }
@@ -164,4 +138,30 @@ import Testing
 actor Recorder {
     private(set) var values: [Int] = []
     func append(_ value: Int) { values.append(value) }
+}
+
+/// A pool's connection held by a task of its own until `release()`, so that other callers must wait.
+private struct HeldConnection {
+    let holder: Task<Void, any Error>
+    let gate: Gate
+
+    /// Returns once the holder has the connection.
+    static func take(from pool: ConnectionPool) async -> HeldConnection {
+        let holding = Gate(parties: 2)
+        let release = Gate(parties: 2)
+        let holder = Task {
+            try await pool.withConnection { _ in
+                await holding.arrive()
+                await release.arrive()
+            }
+        }
+        await holding.arrive()
+        return HeldConnection(holder: holder, gate: release)
+    }
+
+    /// Gives the connection back and waits for the holder to end.
+    func release() async throws {
+        await gate.arrive()
+        try await holder.value
+    }
 }
