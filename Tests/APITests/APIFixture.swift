@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PQ
+import Prometheus
 
 /// A migrated database, the API's router over a pool as `concord_api`, and helpers to provision
 /// organisations and keys the way the operator's CLI does (as the owner).
@@ -29,15 +30,17 @@ struct APIFixture {
     /// not limited unless a test asks (Schemathesis alone sends hundreds of requests without a key).
     func application(
         authFailures: FailedAuthLimiter = FailedAuthLimiter(limit: 0), logger: Logger? = nil,
-        webhookHosts: WebhookHostPolicy = WebhookHostPolicy()
+        webhookHosts: WebhookHostPolicy = WebhookHostPolicy(),
+        metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
     ) -> some ApplicationProtocol {
         let router = APIServer.makeRouter(
             APIDependencies(
                 store: Store(pool: apiPool), keys: KeyDirectory(pool: apiPool), keyCacheLifetime: .zero,
-                authFailures: authFailures, webhookHosts: webhookHosts))
+                metrics: metrics, authFailures: authFailures, webhookHosts: webhookHosts))
+        // The server the API runs (`APIServer.application`): each connection handled on its event loop.
         return Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            logger: logger ?? Self.quietLogger)
+            router: router, server: .http1OnConnectionLoops(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger ?? Self.quietLogger)
     }
 
     /// Request lines at info would bury a failing test's report at the end of CI's output; warnings still show.

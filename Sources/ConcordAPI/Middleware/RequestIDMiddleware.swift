@@ -39,7 +39,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     /// A random UUID, spelled in lower case straight from its bytes: `uuidString.lowercased()` made two strings
     /// on every request that brought no id.
     static func newID() -> String {
-        UUIDText.string(UUID(), lowercase: true)
+        UUIDText.string(RandomUUIDs.next(), lowercase: true)
     }
 
     /// `%.2f` of a non-negative number, without `String(format:)`: CoreFoundation's formatter on every request

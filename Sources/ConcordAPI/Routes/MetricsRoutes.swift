@@ -4,7 +4,7 @@ import PQ
 import Prometheus
 
 /// `/metrics` in the Prometheus text format: request rate, latency and errors per route (recorded by
-/// Hummingbird's metrics middleware through swift-metrics), and the connection pool's state.
+/// `RequestMetricsMiddleware` through swift-metrics), and the connection pool's state.
 struct MetricsRoutes {
     let registry: PrometheusCollectorRegistry
     let pool: ConnectionPool

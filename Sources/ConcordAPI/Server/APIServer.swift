@@ -75,7 +75,7 @@ public enum APIServer {
             webhookHosts: configuration.webhookHosts)
         let router = makeRouter(dependencies)
         return Application(
-            router: router,
+            router: router, server: .http1OnConnectionLoops(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "concord"),
             logger: logger)
@@ -84,7 +84,8 @@ public enum APIServer {
     public static func makeRouter(_ dependencies: APIDependencies) -> Router<ConcordRequestContext> {
         let router = Router(context: ConcordRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        router.add(
+            middleware: RequestMetricsMiddleware(factory: PrometheusMetricsFactory(registry: dependencies.metrics)))
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(pool: dependencies.store.pool).register(on: router)
         MetricsRoutes(registry: dependencies.metrics, pool: dependencies.store.pool).register(on: router)
