@@ -56,8 +56,9 @@ import Testing
     }
 
     /// SIGTERM's path (ServiceLifecycle's graceful shutdown, as the `.live` test ends): a request waiting for
-    /// the database when it starts still gets its whole answer, and the server then returns.
-    @Test func gracefulShutdownFinishesTheRequestInFlightAndReturns() async throws {
+    /// the database when it starts still gets its whole answer, an idle keep-alive connection is closed, and
+    /// the server then returns (within the time limit, or the test fails).
+    @Test(.timeLimit(.minutes(1))) func gracefulShutdownFinishesTheRequestInFlightAndReturns() async throws {
         let database = try await TestDatabase.shared.create()
         let pool = database.pool()
         let started = AsyncStream<Void>.makeStream()
@@ -67,12 +68,16 @@ import Testing
             try await pool.withConnection { try await $0.query("SELECT pg_sleep(0.5)") }
             return "done"
         }
+        router.get("fast") { _, _ in "fast" }
         let app = Application(
             router: router, server: .http1OnConnectionLoops(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: APIFixture.quietLogger)
         // `test` triggers the graceful shutdown once this closure returns, and returns when the server has.
-        let request = try await app.test(.live) { client in
+        let (request, idle) = try await app.test(.live) { client in
             let port = try #require(client.port)
+            let idle = TestClient(host: "127.0.0.1", port: port)
+            idle.connect()
+            #expect(try await idle.execute(.init("/fast", method: .get)).status == .ok)
             let request = Task {
                 try await TestClient.withClient(host: "127.0.0.1", port: port) {
                     try await $0.execute(.init("/slow", method: .get))
@@ -80,8 +85,9 @@ import Testing
             }
             var iterator = started.stream.makeAsyncIterator()
             _ = await iterator.next()
-            return request
+            return (request, idle)
         }
+        try? await idle.shutdown()
         let response = try await request.value
         #expect(response.status == .ok)
         #expect(response.body.map { String(buffer: $0) } == "done")
