@@ -11,6 +11,9 @@ public final class RoundTripProxy: @unchecked Sendable {
     private let lock = NSLock()
     private var flights = 0
     private var serverSpokeLast = true
+    /// Connections accepted while `holding`: kept open, never forwarded, never answered.
+    private var holding = false
+    private var held: [Int32] = []
 
     public init(targetPort: Int) throws {
         self.targetPort = targetPort
@@ -39,6 +42,22 @@ public final class RoundTripProxy: @unchecked Sendable {
         }
     }
 
+    /// From now on new connections are accepted and then left unanswered, like a server that stopped
+    /// responding; connections already open keep working.
+    public func holdNewConnections() {
+        lock.withLock { holding = true }
+    }
+
+    /// Closes the connections held so far and forwards new ones again.
+    public func releaseHeld() {
+        let closing = lock.withLock {
+            holding = false
+            defer { held.removeAll() }
+            return held
+        }
+        for client in closing { close(client) }
+    }
+
     private static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -51,6 +70,11 @@ public final class RoundTripProxy: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
+            let kept = lock.withLock {
+                if holding { held.append(client) }
+                return holding
+            }
+            if kept { continue }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.loopback(port: targetPort)
             let connected = withUnsafePointer(to: &address) {

@@ -17,10 +17,12 @@ public final class Connection: @unchecked Sendable {
     private let queue: DispatchQueue
     /// Held while the handle is in use: waited for on the queue, only tried from a task.
     let exclusive = DispatchSemaphore(value: 1)
-    /// Guards `cancelHandle`, `busy` and `cancelRequested`, the only state touched without `exclusive`.
+    /// Guards `cancelHandle`, `busy`, `work` and `cancelRequested`, the only state touched without `exclusive`.
     private let cancelLock = NSLock()
     private var cancelHandle: OpaquePointer?
     private var busy = false
+    /// Counts the units of work begun, so a cancel sent late reaches only the work it was asked for.
+    private var work: UInt64 = 0
     private var cancelRequested = false
     // Touched only while holding `exclusive`.
     var preparedStatements: [StatementKey: String] = [:]
@@ -190,6 +192,7 @@ public final class Connection: @unchecked Sendable {
     func beginWork() throws {
         let cancelled = cancelLock.withLock {
             busy = true
+            work &+= 1
             return cancelRequested
         }
         if cancelled {
@@ -210,12 +213,25 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// Asks the server to cancel what this connection is running; PQcancel is the thread-safe way to do so.
+    ///
+    /// Sent from a thread of its own, not the cancelling one: PQcancel opens a connection to the server and
+    /// waits for it, and the canceller may be an event loop (a handler's task group cancelling its siblings),
+    /// which an unreachable server would stall for the whole connect timeout. The lock is not held meanwhile,
+    /// so the connection's own work never waits for a cancel; one that arrives after its work ended is
+    /// dropped (the server may still see it late, as any cancel can arrive late).
     func requestCancel() {
-        cancelLock.withLock {
+        let target = cancelLock.withLock { () -> UInt64? in
             cancelRequested = true
-            guard busy, let cancelHandle else { return }
+            return busy && cancelHandle != nil ? work : nil
+        }
+        guard let target else { return }
+        // A queue of its own per cancel (cancels are rare): a queue made by its label gets a thread even when
+        // the others are busy, and one cancel stuck on an unreachable server holds up no other.
+        DispatchQueue(label: "pq.cancel").async { [self] in
+            // `self` is held until this returns, so the handle (freed in deinit) outlives the call.
+            guard let handle = cancelLock.withLock({ busy && work == target ? cancelHandle : nil }) else { return }
             var buffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+            _ = PQcancel(handle, &buffer, Int32(buffer.count))
         }
     }
 

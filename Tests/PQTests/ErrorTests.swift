@@ -162,6 +162,38 @@ import Testing
         #expect(try await connection.query("SELECT 1::int4")[0].decode(0, as: Int.self) == 1)
     }
 
+    /// PQcancel connects to the server and waits for it; the cancelling thread must not. With the cancel's
+    /// connection left unanswered, `Task.cancel()` still returns at once, and the connection finishes its
+    /// statement and stays usable.
+    @Test(.timeLimit(.minutes(2))) func cancellingDoesNotWaitForTheServerToTakeTheCancel() async throws {
+        guard let cluster = try await TestDatabase.shared.localCluster() else { return }
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let proxy = try RoundTripProxy(targetPort: cluster.port)
+        let conninfo = "host=127.0.0.1 port=\(proxy.port) dbname=\(database.name) user=postgres"
+        let connection = try await Connection.connect(conninfo)
+        let pid = try await connection.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+        let observer = try await Connection.connect(database.conninfo)
+        let task = Task { try await connection.query("SELECT pg_sleep(1)") }
+        while try await observer.query(
+            "SELECT count(*)::int4 FROM pg_stat_activity WHERE pid = \(pid)::int4 AND query LIKE 'SELECT pg_sleep(1)%'"
+        )[0].decode(0, as: Int.self) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        proxy.holdNewConnections()
+        // On a thread of its own, so a cancel that blocks cannot hold up the test's own tasks.
+        let returned = DispatchSemaphore(value: 0)
+        Thread {
+            task.cancel()
+            returned.signal()
+        }.start()
+        #expect(returned.wait(timeout: .now() + 0.5) == .success)
+        // The held cancel connections close unanswered: the cancel never reaches the server, and the
+        // statement runs to its end.
+        proxy.releaseHeld()
+        _ = try? await task.value
+        #expect(try await connection.query("SELECT 1::int4")[0].decode(0, as: Int.self) == 1)
+    }
+
     @Test func aKilledBackendIsConnectionLost() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let victim = try await Connection.connect(database.conninfo)
