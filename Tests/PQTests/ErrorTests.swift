@@ -145,16 +145,8 @@ import Testing
         #expect(timedOut?.kind == .queryCancelled)
 
         let connection = try await Connection.connect(database.conninfo)
-        let pid = try await connection.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
-        let observer = try await Connection.connect(database.conninfo)
         let started = ContinuousClock.now
-        let task = Task { try await connection.query("SELECT pg_sleep(30)") }
-        // Cancel only once the statement runs on the server: a loaded machine may start the task late.
-        while try await observer.query(
-            "SELECT count(*)::int4 FROM pg_stat_activity WHERE pid = \(pid)::int4 AND query LIKE 'SELECT pg_sleep(30)%'"
-        )[0].decode(0, as: Int.self) == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let task = try await sleepOnTheServer(connection, seconds: 30, observedThrough: database.conninfo)
         task.cancel()
         let cancelled = await #expect(throws: PostgresError.self) { try await task.value }
         #expect(cancelled?.kind == .queryCancelled)
@@ -171,14 +163,7 @@ import Testing
         let proxy = try RoundTripProxy(targetPort: cluster.port)
         let conninfo = "host=127.0.0.1 port=\(proxy.port) dbname=\(database.name) user=postgres"
         let connection = try await Connection.connect(conninfo)
-        let pid = try await connection.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
-        let observer = try await Connection.connect(database.conninfo)
-        let task = Task { try await connection.query("SELECT pg_sleep(1)") }
-        while try await observer.query(
-            "SELECT count(*)::int4 FROM pg_stat_activity WHERE pid = \(pid)::int4 AND query LIKE 'SELECT pg_sleep(1)%'"
-        )[0].decode(0, as: Int.self) == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let task = try await sleepOnTheServer(connection, seconds: 1, observedThrough: database.conninfo)
         proxy.holdNewConnections()
         // On a thread of its own, so a cancel that blocks cannot hold up the test's own tasks.
         let returned = DispatchSemaphore(value: 0)
@@ -192,6 +177,23 @@ import Testing
         proxy.releaseHeld()
         _ = try? await task.value
         #expect(try await connection.query("SELECT 1::int4")[0].decode(0, as: Int.self) == 1)
+    }
+
+    /// Starts `pg_sleep` on `connection` and returns once the server runs it (seen from another connection):
+    /// a loaded machine may start the task late, and a cancel sent before the statement would cancel nothing.
+    private func sleepOnTheServer(
+        _ connection: Connection, seconds: Int, observedThrough conninfo: String
+    ) async throws -> Task<QueryResult, any Error> {
+        let pid = try await connection.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+        let observer = try await Connection.connect(conninfo)
+        let task = Task { try await connection.query("SELECT pg_sleep(\(Double(seconds)))") }
+        while try await observer.query(
+            "SELECT count(*)::int4 FROM pg_stat_activity WHERE pid = \(pid)::int4 AND query LIKE 'SELECT pg_sleep(%'"
+        )[0].decode(0, as: Int.self) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await observer.close()
+        return task
     }
 
     @Test func aKilledBackendIsConnectionLost() async throws {
