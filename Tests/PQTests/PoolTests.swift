@@ -28,17 +28,10 @@ import Testing
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .milliseconds(400)))
         let held = await HeldConnection.take(from: pool)
-        let servedHolding = Gate(parties: 2)
-        let servedRelease = Gate(parties: 2)
-        let served = Task {
-            try await pool.withConnection { _ in
-                await servedHolding.arrive()
-                await servedRelease.arrive()
-            }
-        }
+        let served = HeldConnection.asking(pool)
         while await pool.statistics.waiting < 1 { await Task.yield() }
         try await held.release()
-        await servedHolding.arrive()
+        await served.holds()
         let start = ContinuousClock.now
         let error = await #expect(throws: PostgresError.self) {
             try await pool.withConnection { try await $0.query("SELECT 1") }
@@ -46,8 +39,7 @@ import Testing
         #expect(error?.kind == .poolTimeout)
         #expect(ContinuousClock.now - start >= .milliseconds(400))
         #expect(await pool.statistics.waiting == 0)
-        await servedRelease.arrive()
-        try await served.value
+        try await served.release()
     }
 
     @Test func waitersAreServedInArrivalOrder() async throws {
@@ -143,10 +135,18 @@ actor Recorder {
 /// A pool's connection held by a task of its own until `release()`, so that other callers must wait.
 private struct HeldConnection {
     let holder: Task<Void, any Error>
+    let holding: Gate
     let gate: Gate
 
     /// Returns once the holder has the connection.
     static func take(from pool: ConnectionPool) async -> HeldConnection {
+        let held = asking(pool)
+        await held.holds()
+        return held
+    }
+
+    /// Starts the holder and returns at once: it may still wait in the pool's line.
+    static func asking(_ pool: ConnectionPool) -> HeldConnection {
         let holding = Gate(parties: 2)
         let release = Gate(parties: 2)
         let holder = Task {
@@ -155,8 +155,12 @@ private struct HeldConnection {
                 await release.arrive()
             }
         }
+        return HeldConnection(holder: holder, holding: holding, gate: release)
+    }
+
+    /// Returns once the holder has the connection.
+    func holds() async {
         await holding.arrive()
-        return HeldConnection(holder: holder, gate: release)
     }
 
     /// Gives the connection back and waits for the holder to end.
