@@ -30,9 +30,8 @@ struct CSVRoutes {
                     detail: "CSV files are limited to \(Self.maximumFileSize) bytes; import larger ones with the CLI")
             }
             do {
-                // Seconds of reading and checking without an await: on the global pool, not on this
-                // connection's event loop, which would serve none of its other connections meanwhile.
-                let outcome = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                // Seconds of reading and checking without an await.
+                let outcome = try await offTheEventLoop {
                     try await dependencies.store.importCSV(kind, Array(body.readableBytesView), scope: scope)
                 }
                 return try RouteSupport.json(outcome)
@@ -48,10 +47,8 @@ struct CSVRoutes {
         group.get("orgs/:org/exports/:kind") { _, context -> Response in
             let scope = try await dependencies.scope(context, require: .read)
             let kind = try Self.kind(context)
-            // Every row written out without an await: off the event loop, like the import.
-            let csv = try await withTaskExecutorPreference(globalConcurrentExecutor) {
-                try await dependencies.store.exportCSV(kind, scope: scope)
-            }
+            // Every row written out without an await.
+            let csv = try await offTheEventLoop { try await dependencies.store.exportCSV(kind, scope: scope) }
             var headers = HTTPFields()
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.contentDisposition] = "attachment; filename=\"\(kind.rawValue).csv\""

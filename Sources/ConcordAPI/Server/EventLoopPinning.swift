@@ -51,3 +51,10 @@ final class EventLoopTaskExecutor: TaskExecutor {
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
+
+/// Runs `work` on Swift's global executor rather than the connection's event loop: for a handler's long stretch
+/// of CPU without an await (CSV import and export), which on the loop would hold every other connection the
+/// loop serves, not even reading them, until it ends.
+func offTheEventLoop<T>(_ work: () async throws -> T) async throws -> T {
+    try await withTaskExecutorPreference(globalConcurrentExecutor, operation: work)
+}
