@@ -32,7 +32,11 @@ let package = Package(
         // The only module that calls libpq; knows nothing of Concord's domain.
         .target(
             name: "PQ",
-            dependencies: ["CLibPQ", "UUIDText", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibPQ", "UUIDText", .product(name: "Logging", package: "swift-log")],
+            // Async functions run on their caller's executor: a statement passes through a dozen of them,
+            // and a hop check at each entry (a lock when the task prefers an executor) cost a tenth of the
+            // client's CPU per read.
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
         // A throwaway PostgreSQL cluster for local runs and tests.
         .target(name: "LocalPostgres"),
@@ -123,7 +127,8 @@ let package = Package(
         .executableTarget(name: "concord-worker", dependencies: ["ConcordWorker", "ConcordLogging"]),
         // Benchmarks, run by the scripts in Benchmarks/ in release mode.
         .executableTarget(
-            name: "pq-benchmark", dependencies: ["PQ"], path: "Benchmarks/PQBenchmark"
+            name: "pq-benchmark", dependencies: ["PQ"], path: "Benchmarks/PQBenchmark",
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
         .executableTarget(
             name: "queue-benchmark",

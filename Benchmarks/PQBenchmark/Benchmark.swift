@@ -70,7 +70,8 @@ struct Benchmark: Sendable {
                 }
                 // A task given any executor preference, even nil, pays for a lookup of it on every hop.
                 if options.onReactor {
-                    group.addTask(executorPreference: Connection.executor, operation: loop)
+                    let executors = Connection.executors
+                    group.addTask(executorPreference: executors[client % executors.count], operation: loop)
                 } else {
                     group.addTask(operation: loop)
                 }

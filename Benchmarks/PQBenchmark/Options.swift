@@ -15,7 +15,7 @@ struct BenchmarkOptions: Sendable {
     var duration = 15.0
     var warmup = 3.0
     var rows = 100_000
-    /// Run the client tasks on PQ's reactor thread (`Connection.executor`) instead of the global pool.
+    /// Run the client tasks on PQ's reactor threads (`Connection.executors`, in turn) instead of the global pool.
     var onReactor = false
 
     static let usage = """

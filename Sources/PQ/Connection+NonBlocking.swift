@@ -2,7 +2,7 @@
     import CLibPQ
 
     /// Statements without a thread hop: the calling task sends them with libpq in non-blocking mode, waits
-    /// for the answer in the shared epoll `Reactor` and reads it without blocking. No thread waits on the
+    /// for the answer in its epoll `Reactor` and reads it without blocking. No thread waits on the
     /// connection's socket, and libpq never blocks Swift's cooperative pool.
     extension Connection {
         /// Runs `body` with libpq in non-blocking mode when no one else is using the connection, with task
@@ -31,7 +31,7 @@
             if let error = await flushWithoutBlocking() { reading.outcome.fail(error) }
             let socket = PQsocket(handle)
             while !reading.outcome.isComplete {
-                await Reactor.shared.wait(socket)
+                await reactor.wait(socket)
                 guard PQconsumeInput(handle) == 1 else {
                     reading.outcome.fail(connectionError())
                     break
@@ -52,7 +52,7 @@
             defer { if let kept { PQclear(kept) } }
             while true {
                 while PQisBusy(handle) == 1 {
-                    await Reactor.shared.wait(socket)
+                    await reactor.wait(socket)
                     guard PQconsumeInput(handle) == 1 else { throw connectionError() }
                 }
                 guard let result = PQgetResult(handle) else { break }
@@ -77,7 +77,7 @@
                 let flushed = PQflush(handle)
                 if flushed == 0 { return nil }
                 if flushed < 0 || socket < 0 { return connectionError() }
-                await Reactor.shared.wait(socket, orWritable: true)
+                await reactor.wait(socket, orWritable: true)
                 if PQconsumeInput(handle) == 0 { return connectionError() }
             }
         }

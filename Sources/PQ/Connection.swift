@@ -8,7 +8,7 @@ import Foundation
 /// queue, so the waiting happens on a thread of that queue and never on Swift's cooperative pool.
 /// Statements (`query`, `pipeline`, `simpleQuery`) take a faster path where the platform allows it (Linux):
 /// they are sent with libpq in non-blocking mode from the calling task, which then waits for the answer in
-/// the shared epoll `Reactor` and reads it without blocking (`Connection+NonBlocking.swift`); no thread
+/// its epoll `Reactor` and reads it without blocking (`Connection+NonBlocking.swift`); no thread
 /// ever waits on this connection's socket, and a statement costs no thread switch of its own. Either way a connection runs one thing at a time, which is
 /// what makes the `PGconn` (which is not thread-safe) safe to share: `exclusive` is held by whoever uses
 /// the handle. Statements are prepared once per connection and results come back in binary format.
@@ -28,6 +28,10 @@ public final class Connection: @unchecked Sendable {
     var preparedStatements: [StatementKey: String] = [:]
     private var statementCounter = 0
     private var closed = false
+    #if os(Linux)
+        /// The thread that waits for this connection's socket.
+        let reactor = Reactor.assign()
+    #endif
 
     public let createdAt: Date
     /// More distinct statements than this run unnamed, so dynamic SQL cannot grow the cache without bound.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// How a pool connects and how it hands connections out.
 public struct PoolConfiguration: Sendable {
@@ -34,16 +35,44 @@ public struct PoolConfiguration: Sendable {
 ///
 /// Connections are checked before they are handed out (a server restart shows up as a dead socket) and
 /// replaced when dead or too old, so the pool recovers by itself after the server comes back.
-public actor ConnectionPool {
-    public nonisolated let configuration: PoolConfiguration
+///
+/// The bookkeeping sits behind a lock rather than in an actor: taking and returning a connection are a few
+/// instructions each, and an actor would add two executor hops to every statement, which under load make
+/// tasks on different threads queue for it and resume on the wrong thread.
+public final class ConnectionPool: Sendable {
+    public let configuration: PoolConfiguration
     private let logger: Logger
-    private var idle: [Connection] = []
-    private var open = 0
-    private var waiters: [Waiter] = []
-    private var nextWaiterID = 0
-    private var closed = false
-    /// Fails waiters whose time is up; runs only while some caller waits.
-    private var sweeper: Task<Void, Never>?
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var idle: [Connection] = []
+        var open = 0
+        var waiters: [Waiter] = []
+        var nextWaiterID = 0
+        var closed = false
+        /// Whether the task that fails overdue waiters is running; it runs only while some caller waits.
+        var sweeping = false
+
+        /// What a caller gets without waiting: an idle connection (one watched by the caller's own thread if
+        /// there is one), the right to open one, nil when it must wait, or an error once the pool is closed.
+        mutating func take(limit: Int, preferring watcher: ObjectIdentifier?) -> Result<Handout, PostgresError>? {
+            if closed { return .failure(PostgresError(.poolClosed, message: "the pool is closed")) }
+            // Callers already in line come first.
+            guard waiters.isEmpty else { return nil }
+            if let watcher, let index = idle.lastIndex(where: { $0.watcher == watcher }) {
+                return .success(.connection(idle.remove(at: index)))
+            }
+            if let connection = idle.popLast() { return .success(.connection(connection)) }
+            guard open < limit else { return nil }
+            open += 1
+            return .success(.slot)
+        }
+
+        mutating func removeWaiter(_ id: Int) -> Waiter? {
+            guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return waiters.remove(at: index)
+        }
+    }
 
     /// What a waiting caller is handed: a connection, or the right to open one.
     private enum Handout: Sendable {
@@ -63,10 +92,12 @@ public actor ConnectionPool {
     }
 
     /// Connections open now, and callers waiting for one: for metrics.
-    public var statistics: (open: Int, idle: Int, waiting: Int) { (open, idle.count, waiters.count) }
+    public var statistics: (open: Int, idle: Int, waiting: Int) {
+        get async { state.withLock { ($0.open, $0.idle.count, $0.waiters.count) } }
+    }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
-    public nonisolated func withConnection<T: Sendable>(
+    public func withConnection<T: Sendable>(
         _ body: (Connection) async throws -> T
     ) async throws -> T {
         let connection = try await acquire()
@@ -82,23 +113,35 @@ public actor ConnectionPool {
 
     /// Closes idle connections and refuses new work; connections in use close when returned.
     public func close() async {
-        closed = true
-        let connections = idle
-        idle.removeAll()
-        open -= connections.count
-        sweeper?.cancel()
+        let (connections, waiters) = state.withLock { state in
+            state.closed = true
+            let connections = state.idle
+            state.idle.removeAll()
+            state.open -= connections.count
+            let waiters = state.waiters
+            state.waiters.removeAll()
+            return (connections, waiters)
+        }
         for waiter in waiters {
             waiter.continuation.resume(throwing: PostgresError(.poolClosed, message: "the pool is closed"))
         }
-        waiters.removeAll()
         for connection in connections { await connection.close() }
     }
 
     // MARK: Lending
 
-    private nonisolated func acquire() async throws -> Connection {
+    private func acquire() async throws -> Connection {
+        // A task running on a reactor's thread gets one of that reactor's connections when one is idle, so the
+        // answer to its statement resumes it without a hop to another thread.
+        let here = Connection.currentWatcher
         while true {
-            switch try await reserve() {
+            let handout: Handout
+            if let now = state.withLock({ $0.take(limit: configuration.maxConnections, preferring: here) }) {
+                handout = try now.get()
+            } else {
+                handout = try await wait(preferring: here)
+            }
+            switch handout {
             case .connection(let connection):
                 if await connection.isAlive() { return connection }
                 logger.info("discarding a dead pooled connection")
@@ -107,14 +150,14 @@ public actor ConnectionPool {
                 do {
                     return try await openConnection()
                 } catch {
-                    await giveBackSlot()
+                    giveBackSlot()
                     throw error
                 }
             }
         }
     }
 
-    private nonisolated func openConnection() async throws -> Connection {
+    private func openConnection() async throws -> Connection {
         let connection = try await Connection.connect(configuration.conninfo)
         if let timeout = configuration.statementTimeout {
             let milliseconds =
@@ -125,23 +168,31 @@ public actor ConnectionPool {
         return connection
     }
 
-    private func reserve() async throws -> Handout {
-        if closed { throw PostgresError(.poolClosed, message: "the pool is closed") }
-        if let connection = idle.popLast() { return .connection(connection) }
-        if open < configuration.maxConnections {
-            open += 1
-            return .slot
+    /// A place at the end of the line, for when there was neither an idle connection nor a free slot.
+    private func wait(preferring watcher: ObjectIdentifier?) async throws -> Handout {
+        let id = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
         }
-        nextWaiterID += 1
-        let id = nextWaiterID
         let deadline = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                waiters.append(Waiter(id: id, continuation: continuation, deadline: deadline))
-                if sweeper == nil { startSweeper() }
+                let (queued, startSweeper) = state.withLock { state -> (Bool, Bool) in
+                    // Something may have come back since the first look: take it rather than queue.
+                    if let now = state.take(limit: configuration.maxConnections, preferring: watcher) {
+                        continuation.resume(with: now)
+                        return (false, false)
+                    }
+                    state.waiters.append(Waiter(id: id, continuation: continuation, deadline: deadline))
+                    defer { state.sweeping = true }
+                    return (true, !state.sweeping)
+                }
+                if startSweeper { self.startSweeper() }
+                // A cancellation that came before the waiter was in line found nothing to expire.
+                if queued && Task.isCancelled { expire(id, error: CancellationError()) }
             }
         } onCancel: {
-            Task { await self.expire(id, error: CancellationError()) }
+            expire(id, error: CancellationError())
         }
     }
 
@@ -153,11 +204,10 @@ public actor ConnectionPool {
     /// connection, and starting, cancelling and tearing down a timer task each was 1% of the API's CPU. Waiters
     /// queue in arrival order with the same timeout, so the first one's deadline is the nearest.
     private func startSweeper() {
-        sweeper = Task { [weak self] in
-            // The pool is held only while it is entered, not while the task sleeps.
-            while let deadline = await self?.expireOverdueWaiters() {
+        Task { [weak self] in
+            // The pool is held only while the sweeper looks, not while it sleeps.
+            while let deadline = self?.expireOverdueWaiters() {
                 try? await Task.sleep(until: deadline, clock: .continuous)
-                if Task.isCancelled { return }
             }
         }
     }
@@ -165,29 +215,25 @@ public actor ConnectionPool {
     /// Fails the waiters whose time is up; the next deadline, or nil (and no sweeper) when nobody waits.
     private func expireOverdueWaiters() -> ContinuousClock.Instant? {
         let now = ContinuousClock.now
-        while let first = waiters.first, first.deadline <= now {
-            expire(first.id, error: Self.timeoutError(configuration.acquireTimeout))
+        let (overdue, next) = state.withLock { state -> ([Waiter], ContinuousClock.Instant?) in
+            var overdue: [Waiter] = []
+            while let first = state.waiters.first, first.deadline <= now { overdue.append(state.waiters.removeFirst()) }
+            if let first = state.waiters.first { return (overdue, first.deadline) }
+            state.sweeping = false
+            return (overdue, nil)
         }
-        if let first = waiters.first { return first.deadline }
-        sweeper = nil
-        return nil
+        for waiter in overdue { waiter.continuation.resume(throwing: Self.timeoutError(configuration.acquireTimeout)) }
+        return next
     }
 
     private func expire(_ id: Int, error: any Error) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(throwing: error)
-    }
-
-    private func handOut(_ handout: Handout) -> Bool {
-        guard !waiters.isEmpty else { return false }
-        waiters.removeFirst().continuation.resume(returning: handout)
-        return true
+        state.withLock { $0.removeWaiter(id) }?.continuation.resume(throwing: error)
     }
 
     // MARK: Taking back
 
-    /// Checks the connection outside the actor, then enters it once to put the connection back.
-    private nonisolated func release(_ connection: Connection) async {
+    /// Checks the connection without the lock, then takes the lock once to put the connection back.
+    private func release(_ connection: Connection) async {
         // A connection returned mid-transaction (a caller's bug or an error path) is rolled back or dropped,
         // so nothing of one caller's transaction reaches the next.
         var reusable = Duration.seconds(-connection.createdAt.timeIntervalSinceNow) < configuration.maxLifetime
@@ -199,15 +245,15 @@ public actor ConnectionPool {
             case .active, .unknown: reusable = false
             }
         }
-        await checkIn(connection, reusable: reusable)
-    }
-
-    private func checkIn(_ connection: Connection, reusable: Bool) async {
-        if reusable && !closed {
-            if !handOut(.connection(connection)) { idle.append(connection) }
-        } else {
-            await discard(connection)
+        guard reusable else { return await discard(connection) }
+        let (waiter, closed) = state.withLock { state -> (Waiter?, Bool) in
+            if state.closed { return (nil, true) }
+            if !state.waiters.isEmpty { return (state.waiters.removeFirst(), false) }
+            state.idle.append(connection)
+            return (nil, false)
         }
+        if closed { return await discard(connection) }
+        waiter?.continuation.resume(returning: .connection(connection))
     }
 
     private func discard(_ connection: Connection) async {
@@ -216,6 +262,11 @@ public actor ConnectionPool {
     }
 
     private func giveBackSlot() {
-        if closed || !handOut(.slot) { open -= 1 }
+        let waiter = state.withLock { state -> Waiter? in
+            if !state.closed && !state.waiters.isEmpty { return state.waiters.removeFirst() }
+            state.open -= 1
+            return nil
+        }
+        waiter?.continuation.resume(returning: .slot)
     }
 }

@@ -130,7 +130,7 @@ extension ConnectionPool {
     ///
     /// A serialization failure or deadlock runs `body` again (up to `maxRetries`, with a short jittered
     /// pause), so `body` must not have effects outside the database that cannot be repeated.
-    public nonisolated func withTransaction<T: Sendable>(
+    public func withTransaction<T: Sendable>(
         _ options: TransactionOptions = TransactionOptions(),
         _ body: (Transaction) async throws -> T
     ) async throws -> T {
@@ -141,7 +141,7 @@ extension ConnectionPool {
     ///
     /// This is the shape of a tenant-scoped read: the tenant travels as a transaction-local setting in
     /// the same pipeline as the query.
-    public nonisolated func pipelinedRead(
+    public func pipelinedRead(
         settings: [(name: String, value: String)] = [], _ statements: [SQL]
     ) async throws -> [QueryResult] {
         try await pipelinedTransaction(TransactionOptions(readOnly: true, settings: settings), statements)
@@ -150,7 +150,7 @@ extension ConnectionPool {
     /// A whole transaction (BEGIN, the options' settings, the statements, COMMIT) in one round trip; the
     /// statements' results. Not retried: a caller whose statements may meet a serialization failure
     /// uses `withTransaction`.
-    public nonisolated func pipelinedTransaction(
+    public func pipelinedTransaction(
         _ options: TransactionOptions, _ statements: [SQL]
     ) async throws -> [QueryResult] {
         let prologue = options.prologue
@@ -170,7 +170,7 @@ extension ConnectionPool {
     /// the transaction of `options` and `transaction` (BEGIN, the settings, the statements, COMMIT), both in
     /// one round trip. Each commits or fails on its own: an error in the first skips nothing of the second,
     /// and one in the second undoes nothing of the first. Not retried.
-    public nonisolated func pipelined(
+    public func pipelined(
         _ statements: [SQL], thenTransaction options: TransactionOptions, _ transaction: [SQL]
     ) async throws -> (first: Result<[QueryResult], any Error>, then: Result<[QueryResult], any Error>) {
         let prologue = options.prologue

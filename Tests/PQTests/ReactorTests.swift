@@ -10,7 +10,8 @@ import Testing
         let pool = database.pool(maxConnections: 4)
         let sums = try await withThrowingTaskGroup(of: Int.self) { group in
             for client in 0..<8 {
-                group.addTask(executorPreference: Connection.executor) {
+                let executors = Connection.executors
+                group.addTask(executorPreference: executors[client % executors.count]) {
                     var sum = 0
                     for step in 0..<20 {
                         sum += try await pool.withConnection { connection in
