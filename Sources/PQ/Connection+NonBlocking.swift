@@ -42,6 +42,40 @@
             return reading.outcome.segments
         }
 
+        /// One statement this connection has already prepared, sent and read outside pipeline mode; nil
+        /// (nothing sent) when it is not prepared here yet.
+        func runPreparedWithoutBlocking(_ statement: EncodedStatement) async throws -> QueryResult? {
+            guard let name = preparedStatements[StatementKey(text: statement.text)] else { return nil }
+            let sent = statement.withCValues { values in
+                PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 1)
+            }
+            guard sent == 1 else { throw connectionError() }
+            if let error = await flushWithoutBlocking() { throw error }
+            let socket = PQsocket(handle)
+            // One result, then libpq's NULL; an error is the one result.
+            var first: OpaquePointer?
+            while true {
+                while PQisBusy(handle) == 1 {
+                    await reactor.wait(socket)
+                    guard PQconsumeInput(handle) == 1 else {
+                        if let first { PQclear(first) }
+                        throw connectionError()
+                    }
+                }
+                guard let result = PQgetResult(handle) else { break }
+                if first == nil { first = result } else { PQclear(result) }
+            }
+            guard let first else { throw connectionError() }
+            let rows = QueryResult(taking: first)
+            do {
+                try check(first)
+            } catch var error as PostgresError {
+                error.query = statement.text
+                throw error
+            }
+            return rows
+        }
+
         /// `PQexec` without blocking: the simple-query protocol, results read as they arrive. Like `PQexec`,
         /// the last result counts unless an earlier one failed, and a COPY ends the reading.
         func runSimpleQueryWithoutBlocking(_ text: String) async throws {

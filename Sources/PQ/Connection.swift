@@ -85,7 +85,17 @@ public final class Connection: @unchecked Sendable {
     /// Runs one statement and returns its rows.
     @discardableResult
     public func query(_ statement: SQL) async throws -> QueryResult {
-        try await pipeline([statement])[0]
+        #if os(Linux)
+            // A statement this connection has prepared goes alone, outside pipeline mode, as pgbench sends
+            // it: the pipeline's bookkeeping is most of what a one-row read costs the client.
+            let encoded = try EncodedStatement(statement)
+            if let result = try await withoutBlockingIfFree({ try await runPreparedWithoutBlocking(encoded) }),
+                let rows = result
+            {
+                return rows
+            }
+        #endif
+        return try await pipeline([statement])[0]
     }
 
     /// Runs one statement and returns how many rows it changed.
@@ -108,7 +118,12 @@ public final class Connection: @unchecked Sendable {
     /// A segment that fails between BEGIN and COMMIT leaves its transaction open and aborted, so every later
     /// segment fails too (and the caller must roll back): such a segment belongs last.
     public func pipeline(segments: [[SQL]]) async throws -> [Result<[QueryResult], any Error>] {
-        let encoded = try segments.map { try $0.map(EncodedStatement.init) }
+        try await pipeline(encoded: segments.map { try $0.map(EncodedStatement.init) })
+    }
+
+    /// `pipeline(segments:)` for statements already encoded; each segment's results leave out those of
+    /// statements that keep no rows.
+    func pipeline(encoded: [[EncodedStatement]]) async throws -> [Result<[QueryResult], any Error>] {
         #if os(Linux)
             if let results = try await withoutBlockingIfFree({ try await runPipelineWithoutBlocking(encoded) }) {
                 return results
@@ -297,6 +312,10 @@ public final class Connection: @unchecked Sendable {
             let rows = QueryResult(taking: result)
             try check(result)
             return rows
+        case .effect:
+            defer { PQclear(result) }
+            try check(result)
+            return nil
         case .sync:
             PQclear(result)
             return nil
@@ -343,12 +362,14 @@ public final class Connection: @unchecked Sendable {
     enum Expected {
         case prepare(text: String, name: String)
         case rows(text: String)
+        /// A statement whose result is checked and freed, not returned.
+        case effect(text: String)
         /// The end of a segment.
         case sync
 
         var text: String {
             switch self {
-            case .prepare(let text, _), .rows(let text): return text
+            case .prepare(let text, _), .rows(let text), .effect(let text): return text
             case .sync: return ""
             }
         }
@@ -377,7 +398,7 @@ public final class Connection: @unchecked Sendable {
             return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values, nil, nil, 1)
         }
         guard sent == 1 else { throw connectionError() }
-        expected.append(.rows(text: statement.text))
+        expected.append(statement.keepsRows ? .rows(text: statement.text) : .effect(text: statement.text))
     }
 
     /// The next command's result; libpq follows each with a NULL, which is consumed here.

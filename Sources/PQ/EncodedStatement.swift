@@ -4,10 +4,20 @@ import Foundation
 struct EncodedStatement: Sendable {
     let text: String
     let values: [String?]
+    /// Whether the caller wants the rows; a statement run for its effect (BEGIN, `set_config`, COMMIT) is
+    /// checked for an error and its result freed, which costs less than a `QueryResult` each.
+    var keepsRows = true
 
     init(_ statement: SQL) throws {
         text = statement.text
         values = try statement.parameters.map { try $0.postgresText() }
+    }
+
+    /// A statement whose result only matters if it is an error.
+    static func effect(_ statement: SQL) throws -> EncodedStatement {
+        var encoded = try EncodedStatement(statement)
+        encoded.keepsRows = false
+        return encoded
     }
 
     /// Calls `body` with the values as C strings; they live only for the call.

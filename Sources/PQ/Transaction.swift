@@ -26,8 +26,14 @@ public struct TransactionOptions: Sendable {
         self.maxRetries = maxRetries
     }
 
+    /// BEGIN and the settings, sent ahead of the first statement in the same round trip; their results
+    /// are only checked.
+    func encodedPrologue() throws -> [EncodedStatement] {
+        try prologue.map(EncodedStatement.effect)
+    }
+
     /// BEGIN and the settings, sent ahead of the first statement in the same round trip.
-    var prologue: [SQL] {
+    private var prologue: [SQL] {
         let mode = readOnly ? " READ ONLY" : ""
         var statements: [SQL] = ["BEGIN ISOLATION LEVEL \(unescaped: isolation.rawValue)\(unescaped: mode)"]
         for setting in settings {
@@ -44,11 +50,11 @@ public struct TransactionOptions: Sendable {
 public final class Transaction: @unchecked Sendable {
     public let connection: Connection
     // Only touched by the task running the transaction body.
-    private var pendingPrologue: [SQL]
+    private var pendingPrologue: [EncodedStatement]
 
-    init(connection: Connection, options: TransactionOptions) {
+    init(connection: Connection, options: TransactionOptions) throws {
         self.connection = connection
-        self.pendingPrologue = options.prologue
+        self.pendingPrologue = try options.encodedPrologue()
     }
 
     @discardableResult
@@ -63,10 +69,9 @@ public final class Transaction: @unchecked Sendable {
 
     /// Several statements in one round trip; results in order.
     public func pipeline(_ statements: [SQL]) async throws -> [QueryResult] {
-        let prologue = pendingPrologue
+        let encoded = try pendingPrologue + statements.map(EncodedStatement.init)
         pendingPrologue = []
-        let results = try await connection.pipeline(prologue + statements)
-        return Array(results.dropFirst(prologue.count))
+        return try await connection.pipeline(encoded: [encoded])[0].get()
     }
 
     public func copyIn(_ statement: String, rows: [[any PostgresEncodable]]) async throws -> Int {
@@ -78,7 +83,7 @@ public final class Transaction: @unchecked Sendable {
         guard !pendingPrologue.isEmpty else { return }
         let prologue = pendingPrologue
         pendingPrologue = []
-        _ = try await connection.pipeline(prologue)
+        _ = try await connection.pipeline(encoded: [prologue])[0].get()
     }
 
     func commit() async throws {
@@ -107,7 +112,7 @@ extension Connection {
     ) async throws -> T {
         var attempt = 0
         while true {
-            let transaction = Transaction(connection: self, options: options)
+            let transaction = try Transaction(connection: self, options: options)
             do {
                 let value = try await body(transaction)
                 try await transaction.commit()
@@ -126,6 +131,9 @@ extension Connection {
 }
 
 extension ConnectionPool {
+    // Its text has no parameters, so encoding it cannot fail.
+    private static let commit = try! EncodedStatement.effect("COMMIT")
+
     /// Runs `body` in a transaction on a pooled connection and commits it; rolls back when it throws.
     ///
     /// A serialization failure or deadlock runs `body` again (up to `maxRetries`, with a short jittered
@@ -153,11 +161,10 @@ extension ConnectionPool {
     public func pipelinedTransaction(
         _ options: TransactionOptions, _ statements: [SQL]
     ) async throws -> [QueryResult] {
-        let prologue = options.prologue
+        let encoded = try options.encodedPrologue() + statements.map(EncodedStatement.init) + [Self.commit]
         return try await withConnection { connection in
             do {
-                let results = try await connection.pipeline(prologue + statements + ["COMMIT"])
-                return Array(results.dropFirst(prologue.count).dropLast())
+                return try await connection.pipeline(encoded: [encoded])[0].get()
             } catch {
                 // A failed statement skips the COMMIT behind it and leaves the transaction open.
                 _ = try? await connection.simpleQuery("ROLLBACK")
@@ -173,10 +180,11 @@ extension ConnectionPool {
     public func pipelined(
         _ statements: [SQL], thenTransaction options: TransactionOptions, _ transaction: [SQL]
     ) async throws -> (first: Result<[QueryResult], any Error>, then: Result<[QueryResult], any Error>) {
-        let prologue = options.prologue
+        let first = try statements.map(EncodedStatement.init)
+        let then = try options.encodedPrologue() + transaction.map(EncodedStatement.init) + [Self.commit]
         return try await withConnection { connection in
-            let results = try await connection.pipeline(segments: [statements, prologue + transaction + ["COMMIT"]])
-            let then = results[1].map { Array($0.dropFirst(prologue.count).dropLast()) }
+            let results = try await connection.pipeline(encoded: [first, then])
+            let then = results[1]
             if case .failure = then {
                 // A failed statement skips the COMMIT behind it and leaves the transaction open.
                 _ = try? await connection.simpleQuery("ROLLBACK")

@@ -47,6 +47,42 @@ import Testing
         }
     }
 
+    @Test func aStatementRunAgainOnItsConnectionGivesItsRowsOrItsErrorInOneRoundTrip() async throws {
+        // Once prepared on a connection, a statement goes alone, outside pipeline mode.
+        guard let cluster = try await TestDatabase.shared.localCluster() else { return }
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let proxy = try RoundTripProxy(targetPort: cluster.port)
+        let connection = try await Connection.connect(
+            "host=127.0.0.1 port=\(proxy.port) dbname=\(database.name) user=postgres")
+        func divide(_ divisor: Int) async throws -> Int {
+            try await connection.query("SELECT 100 / \(divisor)::int4 AS quotient")[0].decode("quotient", as: Int.self)
+        }
+        #expect(try await divide(4) == 25)
+        proxy.reset()
+        #expect(try await divide(5) == 20)
+        #expect(proxy.roundTrips == 1)
+        let error = await #expect(throws: PostgresError.self) { try await divide(0) }
+        #expect(error?.sqlState == "22012")
+        #expect(error?.query == "SELECT 100 / $1::int4 AS quotient")
+        #expect(await connection.transactionStatus == .idle)
+        #expect(try await divide(10) == 10)
+    }
+
+    @Test func aFailedSettingInAPipelinedReadIsNamedAndLeavesNoOpenTransaction() async throws {
+        // BEGIN and the settings are only checked, never returned: an error among them must still surface.
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 1)
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.pipelinedRead(settings: [("no_such_setting", "x")], ["SELECT 1::int4"])
+        }
+        #expect(error?.sqlState == "42704")
+        #expect(error?.query?.contains("set_config") == true)
+        #expect(try await pool.withConnection { await $0.transactionStatus } == .idle)
+        let results = try await pool.pipelinedRead(settings: [("app.org", "a")], ["SELECT current_setting('app.org')"])
+        #expect(results.count == 1)
+        #expect(try results[0][0].decode(0, as: String.self) == "a")
+    }
+
     @Test func aFailedPipelinedReadLeavesNoOpenTransaction() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = database.pool(maxConnections: 1)
