@@ -24,8 +24,17 @@
     final class Reactor: TaskExecutor, @unchecked Sendable {
         /// Started on first use; `PQ_REACTORS` (a positive number) overrides one per active core.
         static let all: [Reactor] = {
-            let configured = ProcessInfo.processInfo.environment["PQ_REACTORS"].flatMap { Int($0) }
-            let count = max(1, configured ?? ProcessInfo.processInfo.activeProcessorCount)
+            var count = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            if let configured = ProcessInfo.processInfo.environment["PQ_REACTORS"], !configured.isEmpty {
+                // A bad value stops the process, as the other settings' do, rather than quietly meaning one.
+                guard let number = Int(configured), (1...1024).contains(number) else {
+                    FileHandle.standardError.write(
+                        Data("bad configuration: PQ_REACTORS: '\(configured)' is not a whole number in 1...1024\n".utf8)
+                    )
+                    exit(2)
+                }
+                count = number
+            }
             return (0..<count).map { Reactor(index: $0) }
         }()
 
