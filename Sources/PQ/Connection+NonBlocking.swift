@@ -47,7 +47,7 @@
         func runPreparedWithoutBlocking(_ statement: EncodedStatement) async throws -> QueryResult? {
             guard let name = preparedStatements[StatementKey(text: statement.text)] else { return nil }
             let sent = statement.withCValues { values in
-                PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 1)
+                PQsendQueryPrepared(handle, name, Int32(values.count), values.baseAddress, nil, nil, 1)
             }
             guard sent == 1 else { throw connectionError() }
             if let error = await flushWithoutBlocking() { throw error }

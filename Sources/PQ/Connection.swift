@@ -393,9 +393,9 @@ public final class Connection: @unchecked Sendable {
         }
         let sent = statement.withCValues { values in
             if let name {
-                return PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 1)
+                return PQsendQueryPrepared(handle, name, Int32(values.count), values.baseAddress, nil, nil, 1)
             }
-            return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values, nil, nil, 1)
+            return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values.baseAddress, nil, nil, 1)
         }
         guard sent == 1 else { throw connectionError() }
         expected.append(statement.keepsRows ? .rows(text: statement.text) : .effect(text: statement.text))

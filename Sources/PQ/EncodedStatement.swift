@@ -13,44 +13,41 @@ struct EncodedStatement: Sendable {
         values = try statement.parameters.map { try $0.postgresText() }
     }
 
-    /// A statement whose result only matters if it is an error.
-    static func effect(_ statement: SQL) throws -> EncodedStatement {
-        var encoded = try EncodedStatement(statement)
-        encoded.keepsRows = false
-        return encoded
+    /// A statement from its text and values as they are, for texts built once (a transaction's prologue).
+    init(text: String, values: [String?], keepsRows: Bool) {
+        self.text = text
+        self.values = values
+        self.keepsRows = keepsRows
     }
 
     /// Calls `body` with the values as C strings; they live only for the call.
-    func withCValues<R>(_ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-        if values.isEmpty { return body([]) }
-        // One buffer for all the values, each followed by its NUL, instead of an allocation per value.
+    func withCValues<R>(_ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
+        if values.isEmpty { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        // One buffer for all the values, each followed by its NUL, on the stack when small (as parameters of
+        // a statement mostly are), instead of an allocation per value.
         var size = 0
         for case let value? in values { size += value.utf8.count + 1 }
-        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(size, 1))
-        defer { buffer.deallocate() }
-        var pointers: [UnsafePointer<CChar>?] = []
-        pointers.reserveCapacity(values.count)
-        var offset = 0
-        for value in values {
-            guard let value else {
-                pointers.append(nil)
-                continue
-            }
-            let start = buffer + offset
-            let length = UnsafeMutableRawPointer(start).withMemoryRebound(to: UInt8.self, capacity: size - offset) {
-                target in
-                var copied = 0
-                for byte in value.utf8 {
-                    target[copied] = byte
-                    copied += 1
+        return withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: values.count) { pointers in
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(size, 1)) { buffer in
+                var offset = 0
+                for (index, value) in values.enumerated() {
+                    guard let value else {
+                        pointers[index] = nil
+                        continue
+                    }
+                    let start = buffer.baseAddress! + offset
+                    var length = 0
+                    for byte in value.utf8 {
+                        start[length] = CChar(bitPattern: byte)
+                        length += 1
+                    }
+                    start[length] = 0
+                    pointers[index] = UnsafePointer(start)
+                    offset += length + 1
                 }
-                return copied
+                return body(UnsafeBufferPointer(pointers))
             }
-            start[length] = 0
-            pointers.append(UnsafePointer(start))
-            offset += length + 1
         }
-        return body(pointers)
     }
 }
 

@@ -27,20 +27,38 @@ public struct TransactionOptions: Sendable {
     }
 
     /// BEGIN and the settings, sent ahead of the first statement in the same round trip; their results
-    /// are only checked.
-    func encodedPrologue() throws -> [EncodedStatement] {
-        try prologue.map(EncodedStatement.effect)
-    }
-
-    /// BEGIN and the settings, sent ahead of the first statement in the same round trip.
-    private var prologue: [SQL] {
-        let mode = readOnly ? " READ ONLY" : ""
-        var statements: [SQL] = ["BEGIN ISOLATION LEVEL \(unescaped: isolation.rawValue)\(unescaped: mode)"]
+    /// are only checked. Their texts are constants: a tenant read builds none of them.
+    func encodedPrologue() -> [EncodedStatement] {
+        var statements = [Self.begin(isolation, readOnly: readOnly)]
+        statements.reserveCapacity(1 + settings.count)
         for setting in settings {
-            statements.append("SELECT set_config(\(setting.name), \(setting.value), true)")
+            statements.append(
+                EncodedStatement(text: Self.setConfig, values: [setting.name, setting.value], keepsRows: false))
         }
         return statements
     }
+
+    private static let setConfig = "SELECT set_config($1, $2, true)"
+
+    private static func begin(_ isolation: Isolation, readOnly: Bool) -> EncodedStatement {
+        switch (isolation, readOnly) {
+        case (.readCommitted, false): beginStatements[0]
+        case (.readCommitted, true): beginStatements[1]
+        case (.repeatableRead, false): beginStatements[2]
+        case (.repeatableRead, true): beginStatements[3]
+        case (.serializable, false): beginStatements[4]
+        case (.serializable, true): beginStatements[5]
+        }
+    }
+
+    private static let beginStatements: [EncodedStatement] = [Isolation.readCommitted, .repeatableRead, .serializable]
+        .flatMap { isolation in
+            [false, true].map { readOnly in
+                EncodedStatement(
+                    text: "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")", values: [],
+                    keepsRows: false)
+            }
+        }
 }
 
 /// The statements of one transaction, on one connection.
@@ -52,9 +70,9 @@ public final class Transaction: @unchecked Sendable {
     // Only touched by the task running the transaction body.
     private var pendingPrologue: [EncodedStatement]
 
-    init(connection: Connection, options: TransactionOptions) throws {
+    init(connection: Connection, options: TransactionOptions) {
         self.connection = connection
-        self.pendingPrologue = try options.encodedPrologue()
+        self.pendingPrologue = options.encodedPrologue()
     }
 
     @discardableResult
@@ -112,7 +130,7 @@ extension Connection {
     ) async throws -> T {
         var attempt = 0
         while true {
-            let transaction = try Transaction(connection: self, options: options)
+            let transaction = Transaction(connection: self, options: options)
             do {
                 let value = try await body(transaction)
                 try await transaction.commit()
@@ -131,8 +149,7 @@ extension Connection {
 }
 
 extension ConnectionPool {
-    // Its text has no parameters, so encoding it cannot fail.
-    private static let commit = try! EncodedStatement.effect("COMMIT")
+    private static let commit = EncodedStatement(text: "COMMIT", values: [], keepsRows: false)
 
     /// Runs `body` in a transaction on a pooled connection and commits it; rolls back when it throws.
     ///
