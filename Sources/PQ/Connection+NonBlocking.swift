@@ -10,15 +10,16 @@
         func withoutBlockingIfFree<T>(_ body: () async throws -> T) async throws -> T? {
             guard exclusive.wait(timeout: .now()) == .success else { return nil }
             defer { exclusive.signal() }
+            let ticket = WorkTicket()
             return try await withTaskCancellationHandler {
-                try beginWork()
+                try beginWork(ticket)
                 defer { endWork() }
                 guard PQsetnonblocking(handle, 1) == 0 else { throw connectionError() }
                 // The queue's blocking calls (COPY, connecting) expect libpq in blocking mode.
                 defer { _ = PQsetnonblocking(handle, 0) }
                 return try await body()
             } onCancel: {
-                self.requestCancel()
+                self.requestCancel(ticket)
             }
         }
 

@@ -17,13 +17,12 @@ public final class Connection: @unchecked Sendable {
     private let queue: DispatchQueue
     /// Held while the handle is in use: waited for on the queue, only tried from a task.
     let exclusive = DispatchSemaphore(value: 1)
-    /// Guards `cancelHandle`, `busy`, `work` and `cancelRequested`, the only state touched without `exclusive`.
+    /// Guards `cancelHandle`, `busy`, `work` and the tickets' fields, the only state touched without `exclusive`.
     private let cancelLock = NSLock()
     private var cancelHandle: OpaquePointer?
     private var busy = false
     /// Counts the units of work begun, so a cancel sent late reaches only the work it was asked for.
     private var work: UInt64 = 0
-    private var cancelRequested = false
     // Touched only while holding `exclusive`.
     var preparedStatements: [StatementKey: String] = [:]
     private var statementCounter = 0
@@ -187,32 +186,35 @@ public final class Connection: @unchecked Sendable {
     // MARK: On the queue
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await withTaskCancellationHandler {
+        let ticket = WorkTicket()
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 queue.async {
-                    continuation.resume(with: Result { try self.guarded(body) })
+                    continuation.resume(with: Result { try self.guarded(ticket, body) })
                 }
             }
         } onCancel: {
-            self.requestCancel()
+            self.requestCancel(ticket)
         }
     }
 
-    private func guarded<T>(_ body: (Connection) throws -> T) throws -> T {
+    private func guarded<T>(_ ticket: WorkTicket, _ body: (Connection) throws -> T) throws -> T {
         // A dispatch thread, not the cooperative pool, waits here if a task is using the connection.
         exclusive.wait()
         defer { exclusive.signal() }
-        try beginWork()
+        try beginWork(ticket)
         defer { endWork() }
         return try body(self)
     }
 
-    /// Marks the connection busy (so cancelling reaches the server); call with `exclusive` held.
-    func beginWork() throws {
+    /// Marks the connection busy with `ticket`'s work (so cancelling reaches the server); call with
+    /// `exclusive` held.
+    func beginWork(_ ticket: WorkTicket) throws {
         let cancelled = cancelLock.withLock {
             busy = true
             work &+= 1
-            return cancelRequested
+            ticket.work = work
+            return ticket.cancelled
         }
         if cancelled {
             endWork()
@@ -225,10 +227,7 @@ public final class Connection: @unchecked Sendable {
     }
 
     func endWork() {
-        cancelLock.withLock {
-            busy = false
-            cancelRequested = false
-        }
+        cancelLock.withLock { busy = false }
     }
 
     /// Asks the server to cancel what this connection is running; PQcancel is the thread-safe way to do so.
@@ -237,11 +236,13 @@ public final class Connection: @unchecked Sendable {
     /// waits for it, and the canceller may be an event loop (a handler's task group cancelling its siblings),
     /// which an unreachable server would stall for the whole connect timeout. The lock is not held meanwhile,
     /// so the connection's own work never waits for a cancel; one that arrives after its work ended is
-    /// dropped (the server may still see it late, as any cancel can arrive late).
-    func requestCancel() {
+    /// dropped (the server may still see it late, as any cancel can arrive late). Only `ticket`'s work is
+    /// cancelled: not another task's that runs meanwhile, nor whatever runs after it.
+    func requestCancel(_ ticket: WorkTicket) {
         let target = cancelLock.withLock { () -> UInt64? in
-            cancelRequested = true
-            return busy && cancelHandle != nil ? work : nil
+            ticket.cancelled = true
+            guard busy, cancelHandle != nil, let mine = ticket.work, mine == work else { return nil }
+            return mine
         }
         guard let target else { return }
         // A queue of its own per cancel (cancels are rare): a queue made by its label gets a thread even when
@@ -505,6 +506,16 @@ public final class Connection: @unchecked Sendable {
         try check(result)
         return Int(String(cString: PQcmdTuples(result))) ?? 0
     }
+}
+
+/// One caller's claim on a connection's work, so that its cancel reaches its own work only: a cancel that
+/// comes before the work begins stops it from running, and one that comes after it ended (a caller on a busy
+/// actor resumes late) is dropped rather than left to fail the next caller's statement.
+final class WorkTicket: @unchecked Sendable {
+    // Guarded by the connection's `cancelLock`.
+    fileprivate var cancelled = false
+    /// The connection's work counter for this work, once it began.
+    fileprivate var work: UInt64?
 }
 
 /// What libpq reports of the connection's transaction.
