@@ -43,8 +43,8 @@
             return reading.outcome.segments
         }
 
-        /// One statement this connection has already prepared, sent and read outside pipeline mode; nil
-        /// (nothing sent) when it is not prepared here yet.
+        /// One statement this connection has already prepared, sent and read outside pipeline mode; nil when
+        /// it is not prepared here yet (nothing sent), or the server no longer has it and nothing else ran.
         func runPreparedWithoutBlocking(_ statement: EncodedStatement) async throws -> QueryResult? {
             guard let name = preparedStatements[StatementKey(text: statement.text)] else { return nil }
             let sent = statement.withCValues { values in
@@ -69,8 +69,12 @@
             guard let first else { throw connectionError() }
             let rows = QueryResult(taking: first)
             do {
-                try check(first)
+                try checkPrepared(first)
             } catch var error as PostgresError {
+                // Not found, so not run: outside a transaction it can go again, prepared anew.
+                if error.sqlState == Self.preparedStatementMissing && PQtransactionStatus(handle) == PQTRANS_IDLE {
+                    return nil
+                }
                 error.query = statement.text
                 throw error
             }

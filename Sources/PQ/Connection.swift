@@ -311,11 +311,11 @@ public final class Connection: @unchecked Sendable {
             return nil
         case .rows:
             let rows = QueryResult(taking: result)
-            try check(result)
+            try checkPrepared(result)
             return rows
         case .effect:
             defer { PQclear(result) }
-            try check(result)
+            try checkPrepared(result)
             return nil
         case .sync:
             PQclear(result)
@@ -439,6 +439,20 @@ public final class Connection: @unchecked Sendable {
             throw serverError(result)
         }
     }
+
+    /// `check` for a prepared statement's result. When the server no longer has it (DISCARD ALL, DEALLOCATE,
+    /// a pooler's reset), every statement this connection prepared is forgotten and prepared again on its next
+    /// use, rather than failing on this connection from then on.
+    func checkPrepared(_ result: OpaquePointer) throws {
+        do {
+            try check(result)
+        } catch let error as PostgresError where error.sqlState == Self.preparedStatementMissing {
+            preparedStatements.removeAll()
+            throw error
+        }
+    }
+
+    static let preparedStatementMissing = "26000"
 
     private func serverError(_ result: OpaquePointer) -> PostgresError {
         func field(_ code: Character) -> String? {
