@@ -333,9 +333,11 @@ public final class Connection: @unchecked Sendable {
         defer { if corked { _ = setCork(false) } }
         var expected: [Expected] = []
         expected.reserveCapacity(segments.reduce(segments.count) { $0 + $1.count })
-        var preparing: [StatementKey: String] = [:]
         do {
             for statements in segments {
+                // Names prepared earlier in this segment only: an error skips the rest of its segment, preparing
+                // included, so a name from an earlier segment may never have been made.
+                var preparing: [StatementKey: String] = [:]
                 for statement in statements {
                     try send(statement, preparing: &preparing, into: &expected)
                 }
@@ -376,7 +378,7 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Queues one statement, preparing it first when this connection has not seen it (in this pipeline either).
+    /// Queues one statement, preparing it first when this connection has not seen it (in this segment either).
     private func send(
         _ statement: EncodedStatement, preparing: inout [StatementKey: String], into expected: inout [Expected]
     ) throws {

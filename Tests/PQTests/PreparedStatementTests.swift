@@ -38,3 +38,18 @@ import Testing
         #expect(try await read("c") == "c")
     }
 }
+
+@Suite struct PipelineSegmentTests {
+    @Test func aStatementInALaterSegmentRunsWhenAnEarlierSegmentFailedBeforeItsFirstUse() async throws {
+        // An error skips the rest of its own segment only, preparing included: a statement first met after the
+        // error in one segment was never prepared, and a later segment must not run it by that name.
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        let results = try await connection.pipeline(segments: [
+            ["SELECT 1 / \(0)::int4", "SELECT \(2)::int4 + 1 AS n"],
+            ["SELECT \(5)::int4 + 1 AS n"],
+        ])
+        #expect(throws: PostgresError.self) { try results[0].get() }
+        #expect(try results[1].get()[0][0].decode("n", as: Int.self) == 6)
+    }
+}
