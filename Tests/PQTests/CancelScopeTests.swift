@@ -25,11 +25,16 @@ import Testing
     @Test func cancellingATaskWaitingForASharedConnectionLeavesTheRunningStatementAlone() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let connection = try await Connection.connect(database.conninfo)
+        let monitor = try await Connection.connect(database.conninfo)
         let running = Task {
-            try await connection.query("SELECT pg_sleep(0.3), 7::int4 AS n")[0].decode("n", as: Int.self)
+            try await connection.query("SELECT pg_sleep(0.6), 7::int4 AS n")[0].decode("n", as: Int.self)
         }
-        try await Task.sleep(for: .milliseconds(100))
-        // Finds the connection busy and waits its turn.
+        // The other task must find the connection busy with it.
+        while try await monitor.query(
+            "SELECT count(*)::int8 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(0.6)%'"
+        )[0].decode(0, as: Int.self) == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let waiting = Task { try await connection.query("SELECT 8::int4 AS n") }
         try await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
