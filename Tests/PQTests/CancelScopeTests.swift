@@ -22,17 +22,21 @@ import Testing
         #expect(try await connection.query("SELECT 1::int4 AS n")[0].decode("n", as: Int.self) == 1)
     }
 
-    @Test func cancellingATaskWaitingForASharedConnectionLeavesTheRunningStatementAlone() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingATaskWaitingForASharedConnectionLeavesTheRunningStatementAlone() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let connection = try await Connection.connect(database.conninfo)
         let monitor = try await Connection.connect(database.conninfo)
         let running = Task {
-            try await connection.query("SELECT pg_sleep(0.6), 7::int4 AS n")[0].decode("n", as: Int.self)
+            try await connection.query("SELECT pg_sleep(3), 7::int4 AS n")[0].decode("n", as: Int.self)
         }
-        // The other task must find the connection busy with it.
+        // The other task must find the connection busy with it: wait until the server runs it (long enough
+        // that a loaded machine still sees it), but never past its end.
+        let deadline = ContinuousClock.now + .seconds(10)
         while try await monitor.query(
-            "SELECT count(*)::int8 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(0.6)%'"
+            "SELECT count(*)::int8 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(3)%'"
         )[0].decode(0, as: Int.self) == 0 {
+            try #require(ContinuousClock.now < deadline, "the statement was never seen running")
             try await Task.sleep(for: .milliseconds(10))
         }
         let waiting = Task { try await connection.query("SELECT 8::int4 AS n") }
