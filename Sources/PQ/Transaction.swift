@@ -109,6 +109,13 @@ public final class Transaction: @unchecked Sendable {
             pendingPrologue = []
             return  // Nothing was sent: there is nothing to commit.
         }
+        // A statement failed and the body caught its error: the server would turn COMMIT into ROLLBACK without
+        // an error, and the caller would take its work as saved.
+        if await connection.transactionStatus == .failedTransaction {
+            throw PostgresError(
+                .server, sqlState: "25P02",
+                message: "the transaction was rolled back: a statement in it failed and its error was caught")
+        }
         try await connection.simpleQuery("COMMIT")
     }
 

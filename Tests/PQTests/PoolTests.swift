@@ -125,6 +125,25 @@ import Testing
         }
         #expect(values == [1])
     }
+
+    @Test func aTransactionWhoseBodyCaughtAStatementsErrorIsNotReportedCommitted() async throws {
+        // The server answers COMMIT of a failed transaction with ROLLBACK and no error: the caller must hear it.
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 1)
+        try await pool.withConnection { try await $0.simpleQuery("CREATE TABLE t (n int CHECK (n > 0))") }
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.withTransaction { tx in
+                try await tx.execute("INSERT INTO t VALUES (\(2))")
+                _ = try? await tx.execute("INSERT INTO t VALUES (\(-1))")
+            }
+        }
+        #expect(error?.sqlState == "25P02")
+        let values = try await pool.withConnection { connection in
+            #expect(await connection.transactionStatus == .idle)
+            return try await connection.query("SELECT n FROM t").map { try $0.decode(0, as: Int.self) }
+        }
+        #expect(values.isEmpty)
+    }
 }
 
 actor Recorder {
