@@ -52,21 +52,16 @@
             }
             guard sent == 1 else { throw connectionError() }
             if let error = await flushWithoutBlocking() { throw error }
-            let socket = PQsocket(handle)
             // One result, then libpq's NULL; an error is the one result.
-            var first: OpaquePointer?
+            var kept: OpaquePointer?
+            defer { if let kept { PQclear(kept) } }
             while true {
-                while PQisBusy(handle) == 1 {
-                    await reactor.wait(socket)
-                    guard PQconsumeInput(handle) == 1 else {
-                        if let first { PQclear(first) }
-                        throw connectionError()
-                    }
-                }
+                try await awaitWholeResult()
                 guard let result = PQgetResult(handle) else { break }
-                if first == nil { first = result } else { PQclear(result) }
+                if kept == nil { kept = result } else { PQclear(result) }
             }
-            guard let first else { throw connectionError() }
+            guard let first = kept else { throw connectionError() }
+            kept = nil
             let rows = QueryResult(taking: first)
             do {
                 try checkPrepared(first)
@@ -86,14 +81,10 @@
         func runSimpleQueryWithoutBlocking(_ text: String) async throws {
             guard PQsendQuery(handle, text) == 1 else { throw connectionError() }
             if let error = await flushWithoutBlocking() { throw error }
-            let socket = PQsocket(handle)
             var kept: OpaquePointer?
             defer { if let kept { PQclear(kept) } }
             while true {
-                while PQisBusy(handle) == 1 {
-                    await reactor.wait(socket)
-                    guard PQconsumeInput(handle) == 1 else { throw connectionError() }
-                }
+                try await awaitWholeResult()
                 guard let result = PQgetResult(handle) else { break }
                 let status = PQresultStatus(result)
                 if let previous = kept, PQresultStatus(previous) == PGRES_FATAL_ERROR {
@@ -106,6 +97,15 @@
             }
             guard let kept else { throw connectionError() }
             try check(kept)
+        }
+
+        /// Returns once libpq holds a whole result (or knows none is coming), so `PQgetResult` will not block.
+        private func awaitWholeResult() async throws {
+            let socket = PQsocket(handle)
+            while PQisBusy(handle) == 1 {
+                await reactor.wait(socket)
+                guard PQconsumeInput(handle) == 1 else { throw connectionError() }
+            }
         }
 
         /// Sends what did not fit in the socket's buffer as the server reads it; reading meanwhile, as libpq
