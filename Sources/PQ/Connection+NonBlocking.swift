@@ -32,7 +32,7 @@
             if let error = await flushWithoutBlocking() { reading.outcome.fail(error) }
             let socket = PQsocket(handle)
             while !reading.outcome.isComplete {
-                await reactor.wait(socket)
+                await reactor.wait(socket, owner: number)
                 guard PQconsumeInput(handle) == 1 else {
                     reading.outcome.fail(connectionError())
                     break
@@ -103,7 +103,7 @@
         private func awaitWholeResult() async throws {
             let socket = PQsocket(handle)
             while PQisBusy(handle) == 1 {
-                await reactor.wait(socket)
+                await reactor.wait(socket, owner: number)
                 guard PQconsumeInput(handle) == 1 else { throw connectionError() }
             }
         }
@@ -111,13 +111,22 @@
         /// Sends what did not fit in the socket's buffer as the server reads it; reading meanwhile, as libpq
         /// asks, so a server that is itself waiting for us to read cannot deadlock the two.
         private func flushWithoutBlocking() async -> PostgresError? {
+            // Nearly always all of it went at once: no async frame for that.
+            let flushed = PQflush(handle)
+            if flushed == 0 { return nil }
+            if flushed < 0 { return connectionError() }
+            return await flushTheRest()
+        }
+
+        private func flushTheRest() async -> PostgresError? {
             let socket = PQsocket(handle)
             while true {
+                if socket < 0 { return connectionError() }
+                await reactor.wait(socket, owner: number, orWritable: true)
+                if PQconsumeInput(handle) == 0 { return connectionError() }
                 let flushed = PQflush(handle)
                 if flushed == 0 { return nil }
-                if flushed < 0 || socket < 0 { return connectionError() }
-                await reactor.wait(socket, orWritable: true)
-                if PQconsumeInput(handle) == 0 { return connectionError() }
+                if flushed < 0 { return connectionError() }
             }
         }
 

@@ -43,6 +43,8 @@ public final class ConnectionPool: Sendable {
     public let configuration: PoolConfiguration
     private let logger: Logger
     private let state = Mutex(State())
+    /// `configuration.maxLifetime`, converted once rather than for every connection returned.
+    private let maxLifetimeSeconds: Double
 
     private struct State: ~Copyable {
         var idle: [Connection] = []
@@ -89,6 +91,8 @@ public final class ConnectionPool: Sendable {
     public init(_ configuration: PoolConfiguration, logger: Logger = Logger(label: "pq.pool")) {
         self.configuration = configuration
         self.logger = logger
+        let lifetime = configuration.maxLifetime.components
+        maxLifetimeSeconds = Double(lifetime.seconds) + Double(lifetime.attoseconds) / 1e18
     }
 
     /// Connections open now, and callers waiting for one: for metrics.
@@ -143,7 +147,9 @@ public final class ConnectionPool: Sendable {
             }
             switch handout {
             case .connection(let connection):
-                if await connection.isAlive() { return connection }
+                let alive: Bool
+                if let known = connection.isAliveToLend() { alive = known } else { alive = await connection.isAlive() }
+                if alive { return connection }
                 logger.info("discarding a dead pooled connection")
                 await discard(connection)
             case .slot:
@@ -236,9 +242,15 @@ public final class ConnectionPool: Sendable {
     private func release(_ connection: Connection) async {
         // A connection returned mid-transaction (a caller's bug or an error path) is rolled back or dropped,
         // so nothing of one caller's transaction reaches the next.
-        var reusable = Duration.seconds(-connection.createdAt.timeIntervalSinceNow) < configuration.maxLifetime
+        var reusable = -connection.createdAt.timeIntervalSinceNow < maxLifetimeSeconds
         if reusable {
-            switch await connection.transactionStatus {
+            let status: TransactionStatus
+            if let known = connection.transactionStatusIfFree {
+                status = known
+            } else {
+                status = await connection.transactionStatus
+            }
+            switch status {
             case .idle: break
             case .inTransaction, .failedTransaction:
                 reusable = (try? await connection.simpleQuery("ROLLBACK")) != nil

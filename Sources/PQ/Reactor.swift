@@ -19,9 +19,7 @@
     /// A reactor is also a `TaskExecutor`: tasks that prefer it (`withTaskExecutorPreference`) run on its
     /// thread, so a statement's answer on one of its connections resumes them there without handing them
     /// to another thread; the pool lends such tasks the reactor's own connections first.
-    /// `@unchecked Sendable`: its mutable state (`waiters`, `jobs`, `sleeping`) is only touched under `lock`,
-    /// and the descriptors are set once in `init`.
-    final class Reactor: TaskExecutor, @unchecked Sendable {
+    final class Reactor: TaskExecutor {
         /// Started on first use; `PQ_REACTORS` (a positive number) overrides one per active core.
         static let all: [Reactor] = {
             var count = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -66,12 +64,48 @@
         /// A pipe that wakes the thread from `epoll_wait` when a job arrives while it sleeps.
         private let wakeRead: Int32
         private let wakeWrite: Int32
-        private let lock = NSLock()
-        /// Guarded by `lock`; at most one waiter per socket, since a connection runs one thing at a time.
-        private var waiters: [Int32: CheckedContinuation<Void, Never>] = [:]
-        /// Guarded by `lock`: jobs of tasks that prefer this executor, and whether the thread sleeps.
-        private var jobs: [UnownedJob] = []
-        private var sleeping = false
+        private let lock = Locked(Watch())
+
+        /// What the reactor knows of the sockets it watches, and its queue of jobs; guarded by `lock`.
+        private struct Watch {
+            /// Indexed by socket number: socket numbers are small and reused, so a table beats hashing.
+            var sockets: [Socket] = []
+            /// Jobs of tasks that prefer this executor, and whether the thread sleeps.
+            var jobs: [UnownedJob] = []
+            var sleeping = false
+
+            /// The entry for `socket`, made fresh when a different connection now has that number.
+            mutating func entry(_ socket: Int32, owner: UInt64) -> Int {
+                let index = Int(socket)
+                if index >= sockets.count {
+                    sockets.append(contentsOf: repeatElement(Socket(), count: max(index + 1 - sockets.count, 64)))
+                }
+                if sockets[index].owner != owner { sockets[index] = Socket(owner: owner) }
+                return index
+            }
+        }
+
+        /// One socket: at most one waiter, since a connection runs one thing at a time.
+        private struct Socket {
+            var owner: UInt64 = 0
+            var waiter: UnsafeContinuation<Void, Never>?
+            var registration = Registration.unknown
+            /// Input or a hang-up came while nobody waited: the server said something unasked (a shutdown's
+            /// last message), so the connection must be looked at before it is lent again.
+            var unsolicited = false
+        }
+
+        /// How the socket is registered with epoll.
+        private enum Registration {
+            /// Maybe registered (a one-shot that fired, or a new owner's socket): re-armed with MOD, else ADD.
+            case unknown
+            /// Not registered (removed after input came while nobody waited).
+            case absent
+            /// A one-shot registration armed for the current waiter.
+            case oneShot
+            /// Level-triggered for input, for as long as its waiters run on this thread.
+            case lasting
+        }
 
         private init(index: Int) {
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -97,38 +131,76 @@
             thread.start()
         }
 
-        /// Returns once `socket` is readable (or, with `orWritable`, writable), or has failed.
+        /// Returns once `socket` (of the connection numbered `owner`) is readable (or, with `orWritable`,
+        /// writable), or has failed. A socket that is ready already returns at once: registrations are
+        /// level-triggered.
         ///
-        /// A socket that is ready already returns at once: the one-shot registration is level-triggered.
-        func wait(_ socket: Int32, orWritable: Bool = false) async {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                lock.withLock { waiters[socket] = continuation }
-                var events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue
-                if orWritable { events |= EPOLLOUT.rawValue }
+        /// A waiter running on this thread is resumed here and reads its socket before the thread looks at the
+        /// sockets again, so its socket stays registered between statements: no system call per wait, and input
+        /// that arrives while the connection is idle is noticed (`isQuiet`). Other waiters are resumed on other
+        /// threads, possibly after the next look, so their registration is one-shot, re-armed for each wait.
+        func wait(_ socket: Int32, owner: UInt64, orWritable: Bool = false) async {
+            // No socket (the connection is gone): nothing to wait for; the caller finds out from libpq.
+            guard socket >= 0 else { return }
+            let lasting = !orWritable && Reactor.current === self
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                let registration = lock.withLock { watch -> Registration? in
+                    let index = watch.entry(socket, owner: owner)
+                    watch.sockets[index].waiter = continuation
+                    let registration = watch.sockets[index].registration
+                    if lasting && registration == .lasting { return nil }
+                    watch.sockets[index].registration = lasting ? .lasting : .oneShot
+                    watch.sockets[index].unsolicited = false
+                    return registration
+                }
+                guard let registration else { return }
+                // Outside the lock: other threads' waits would queue behind the system call. Whatever epoll
+                // holds for the socket meanwhile, one of ADD and MOD fits it (a closed socket left epoll by
+                // itself, so a new connection's socket of the same number is added anew), and the thread removes
+                // a registration only while nobody waits on it, so this waiter's cannot be lost.
                 var event = epoll_event()
-                event.events = events
+                event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+                if !lasting { event.events |= EPOLLONESHOT.rawValue }
+                if orWritable { event.events |= EPOLLOUT.rawValue }
                 event.data.fd = socket
-                // Sockets are registered once and re-armed for each wait; a closed socket leaves epoll by
-                // itself, so a new connection that gets the same number is added again.
-                if epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) != 0
-                    && epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) != 0
-                {
+                let (first, second) =
+                    registration == .absent ? (EPOLL_CTL_ADD, EPOLL_CTL_MOD) : (EPOLL_CTL_MOD, EPOLL_CTL_ADD)
+                if epoll_ctl(epoll, first, socket, &event) != 0 && epoll_ctl(epoll, second, socket, &event) != 0 {
                     // Not a socket epoll can watch (closed meanwhile): let the caller find out from libpq.
-                    wake(socket)
+                    lock.withLock { watch in
+                        let index = watch.entry(socket, owner: owner)
+                        watch.sockets[index].registration = .unknown
+                    }
+                    wake(socket, owner: owner)
                 }
             }
         }
 
-        private func wake(_ socket: Int32) {
-            lock.withLock { waiters.removeValue(forKey: socket) }?.resume()
+        /// Whether `socket` is registered for good and nothing arrived on it unasked: a server that went away
+        /// would have sent its last message and closed, which the thread would have seen (once it looked).
+        func isQuiet(_ socket: Int32, owner: UInt64) -> Bool {
+            lock.withLock { watch in
+                let index = Int(socket)
+                guard socket >= 0, index < watch.sockets.count else { return false }
+                let entry = watch.sockets[index]
+                return entry.owner == owner && entry.registration == .lasting && !entry.unsolicited
+            }
+        }
+
+        private func wake(_ socket: Int32, owner: UInt64) {
+            lock.withLock { watch -> UnsafeContinuation<Void, Never>? in
+                let index = watch.entry(socket, owner: owner)
+                defer { watch.sockets[index].waiter = nil }
+                return watch.sockets[index].waiter
+            }?.resume()
         }
 
         func enqueue(_ job: consuming ExecutorJob) {
             let job = UnownedJob(job)
-            let wake = lock.withLock {
-                jobs.append(job)
-                defer { sleeping = false }
-                return sleeping
+            let wake = lock.withLock { watch in
+                watch.jobs.append(job)
+                defer { watch.sleeping = false }
+                return watch.sleeping
             }
             if wake {
                 var byte: UInt8 = 1
@@ -138,20 +210,21 @@
 
         private func loop() {
             var events = [epoll_event](repeating: epoll_event(), count: 128)
-            var pending: [UnownedJob] = []
-            var ready: [CheckedContinuation<Void, Never>] = []
+            var ready: [UnsafeContinuation<Void, Never>] = []
             ready.reserveCapacity(events.count)
             var drain = [UInt8](repeating: 0, count: 64)
+            var pendingJobs: [UnownedJob] = []
+            let unasked = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
             while true {
                 // Run the jobs of tasks that prefer this thread, then look at the sockets: without waiting
                 // while there is work, otherwise until a socket is ready or a job arrives.
-                lock.withLock {
-                    swap(&pending, &jobs)
-                    sleeping = pending.isEmpty
+                lock.withLock { watch in
+                    swap(&pendingJobs, &watch.jobs)
+                    watch.sleeping = pendingJobs.isEmpty
                 }
-                for job in pending { job.runSynchronously(on: asUnownedTaskExecutor()) }
-                let timeout: Int32 = pending.isEmpty ? -1 : 0
-                pending.removeAll(keepingCapacity: true)
+                for job in pendingJobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
+                let timeout: Int32 = pendingJobs.isEmpty ? -1 : 0
+                pendingJobs.removeAll(keepingCapacity: true)
                 let count = events.withUnsafeMutableBufferPointer {
                     epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout)
                 }
@@ -159,20 +232,58 @@
                     if errno == EINTR { continue }
                     fatalError("epoll_wait failed: \(String(cString: strerror(errno)))")
                 }
-                lock.withLock {
-                    sleeping = false
+                var woken = false
+                lock.withLock { watch in
+                    watch.sleeping = false
                     for index in 0..<Int(count) {
                         let socket = events[index].data.fd
-                        if socket == wakeRead { continue }
-                        if let continuation = waiters.removeValue(forKey: socket) { ready.append(continuation) }
+                        if socket == wakeRead {
+                            woken = true
+                            continue
+                        }
+                        let slot = Int(socket)
+                        guard slot < watch.sockets.count else { continue }
+                        if let waiter = watch.sockets[slot].waiter {
+                            watch.sockets[slot].waiter = nil
+                            if watch.sockets[slot].registration == .oneShot {
+                                watch.sockets[slot].registration = .unknown
+                            }
+                            ready.append(waiter)
+                            continue
+                        }
+                        // Nobody waits: stop watching (a level-triggered socket would fire again and again)
+                        // and remember that something came, for the next look before the connection is lent.
+                        if watch.sockets[slot].registration != .absent {
+                            _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nil)
+                            watch.sockets[slot].registration = .absent
+                        }
+                        if events[index].events & unasked != 0 { watch.sockets[slot].unsolicited = true }
                     }
                 }
-                for index in 0..<Int(count) where events[index].data.fd == wakeRead {
+                if woken {
                     while read(wakeRead, &drain, drain.count) > 0 {}
                 }
                 for continuation in ready { continuation.resume() }
                 ready.removeAll(keepingCapacity: true)
             }
+        }
+    }
+
+    /// State behind a pthread mutex. Not `Mutex`: Synchronization's spins before it sleeps, and the reactor's
+    /// lock, contended by the threads of Swift's pool waiting on the reactor's sockets, spent a fifth of the
+    /// client's CPU spinning.
+    private final class Locked<State>: @unchecked Sendable {
+        private let mutex = NSLock()
+        private var state: State
+
+        init(_ state: State) {
+            self.state = state
+        }
+
+        func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+            mutex.lock()
+            defer { mutex.unlock() }
+            return try body(&state)
         }
     }
 #endif

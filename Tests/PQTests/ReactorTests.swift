@@ -1,4 +1,5 @@
 import ConcordTestSupport
+import LocalPostgres
 import PQ
 import Testing
 
@@ -95,5 +96,79 @@ import Testing
             #expect(try await connection.query("SELECT \(round)::int8 AS n")[0].decode("n", as: Int.self) == round)
             await connection.close()
         }
+    }
+
+    /// A task on a reactor's thread keeps its connection's socket watched between statements, so the pool
+    /// skips its own look at the socket: the reactor must still see a backend that died while idle.
+    @Test func aPooledConnectionWhoseBackendDiedWhileIdleIsNotLentToATaskOnTheReactor() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = database.pool(maxConnections: 1)
+        let killer = try await Connection.connect(database.conninfo)
+        let reactor = Connection.executors[0]
+        for _ in 0..<3 {
+            let pids = try await Task(executorPreference: reactor) {
+                let before = try await pool.withConnection {
+                    try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+                }
+                // Terminated while idle in the pool: the server sends its last message and closes.
+                try await killer.query("SELECT pg_terminate_backend(\(before)::int4)")
+                try await killer.query("SELECT pg_sleep(0.2)")
+                let after = try await pool.withConnection {
+                    try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
+                }
+                return (before, after)
+            }.value
+            #expect(pids.0 != pids.1)
+        }
+    }
+
+    @Test func thePoolRecoversAfterTheServerRestartsForTasksOnTheReactor() async throws {
+        guard try await TestDatabase.shared.localCluster() != nil else { return }
+        let cluster = try LocalPostgres.start()
+        defer { cluster.stop() }
+        let pool = ConnectionPool(PoolConfiguration(conninfo: cluster.conninfo(), maxConnections: 2))
+        let reactor = Connection.executors[Connection.executors.count - 1]
+        let before = try await Task(executorPreference: reactor) {
+            try await pool.withConnection { try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
+        }.value
+        try cluster.restart()
+        let after = try await Task(executorPreference: reactor) {
+            try await pool.withConnection { try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
+        }.value
+        #expect(before != after)
+    }
+
+    @Test func aNewConnectionOnAClosedOnesSocketNumberIsWatchedFromTheReactor() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        try await Task(executorPreference: Connection.executors[0]) {
+            // The socket stays registered between statements here; its number's next owner must be watched
+            // anew, not taken for registered.
+            for round in 0..<10 {
+                let connection = try await Connection.connect(database.conninfo)
+                for step in 0..<3 {
+                    let n = try await connection.query("SELECT \(round * 10 + step)::int8 AS n")[0].decode(
+                        "n", as: Int.self)
+                    #expect(n == round * 10 + step)
+                }
+                await connection.close()
+            }
+        }.value
+    }
+
+    @Test func aStatementRunsAfterNoticesArrivedOnTheIdleSocket() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let listener = try await Connection.connect(database.conninfo)
+        let notifier = try await Connection.connect(database.conninfo)
+        try await Task(executorPreference: Connection.executors[0]) {
+            try await listener.query("LISTEN pq_idle")
+            // Unasked input on a watched idle socket: the reactor stops watching it, the next wait watches again.
+            for round in 0..<3 {
+                try await notifier.query("SELECT pg_notify('pq_idle', \(String(round)))")
+                try await notifier.query("SELECT pg_sleep(0.05)")
+                let n = try await listener.query("SELECT \(round)::int8 AS n")[0].decode("n", as: Int.self)
+                #expect(n == round)
+            }
+        }.value
+        #expect(await listener.isAlive())
     }
 }
