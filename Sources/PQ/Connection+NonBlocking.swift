@@ -46,7 +46,7 @@
         /// One statement this connection has already prepared, sent and read outside pipeline mode; nil when
         /// it is not prepared here yet (nothing sent), or the server no longer has it and nothing else ran.
         func runPreparedWithoutBlocking(_ statement: EncodedStatement) async throws -> QueryResult? {
-            guard let name = preparedStatements[StatementKey(text: statement.text)] else { return nil }
+            guard let name = preparedStatements[statement.key] else { return nil }
             let sent = statement.withCValues { values in
                 PQsendQueryPrepared(handle, name, Int32(values.count), values.baseAddress, nil, nil, 1)
             }

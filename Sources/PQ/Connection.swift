@@ -406,7 +406,7 @@ public final class Connection: @unchecked Sendable {
     private func send(
         _ statement: EncodedStatement, preparing: inout [StatementKey: String], into expected: inout [Expected]
     ) throws {
-        let key = StatementKey(text: statement.text)
+        let key = statement.key
         var name = preparedStatements[key] ?? preparing[key]
         if name == nil && preparedStatements.count < Self.preparedStatementLimit {
             statementCounter += 1

@@ -2,20 +2,26 @@ import Foundation
 
 /// A statement with its parameters already turned into text, ready to hand to libpq.
 struct EncodedStatement: Sendable {
-    let text: String
+    let key: StatementKey
+    var text: String { key.text }
     let values: [String?]
     /// Whether the caller wants the rows; a statement run for its effect (BEGIN, `set_config`, COMMIT) is
     /// checked for an error and its result freed, which costs less than a `QueryResult` each.
     var keepsRows = true
 
     init(_ statement: SQL) throws {
-        text = statement.text
+        key = StatementKey(text: statement.text)
         values = try statement.parameters.map { try $0.postgresText() }
     }
 
     /// A statement from its text and values as they are, for texts built once (a transaction's prologue).
     init(text: String, values: [String?], keepsRows: Bool) {
-        self.text = text
+        self.init(key: StatementKey(text: text), values: values, keepsRows: keepsRows)
+    }
+
+    /// A statement whose key was made once, for a constant text sent again and again.
+    init(key: StatementKey, values: [String?], keepsRows: Bool) {
+        self.key = key
         self.values = values
         self.keepsRows = keepsRows
     }
@@ -25,27 +31,38 @@ struct EncodedStatement: Sendable {
         if values.isEmpty { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         // One buffer for all the values, each followed by its NUL, on the stack when small (as parameters of
         // a statement mostly are), instead of an allocation per value.
-        var size = 0
-        for case let value? in values { size += value.utf8.count + 1 }
-        return withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: values.count) { pointers in
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(size, 1)) { buffer in
-                var offset = 0
-                for (index, value) in values.enumerated() {
-                    guard let value else {
-                        pointers[index] = nil
-                        continue
+        return values.withUnsafeBufferPointer { values in
+            var size = 0
+            for index in values.indices { size += (values[index]?.utf8.count ?? 0) + 1 }
+            return withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: values.count) { pointers in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
+                    var offset = 0
+                    for index in values.indices {
+                        guard let value = values[index] else {
+                            pointers[index] = nil
+                            continue
+                        }
+                        let start = buffer.baseAddress! + offset
+                        // Native strings are contiguous UTF-8: one copy, not a loop over the bytes.
+                        let copied =
+                            value.utf8.withContiguousStorageIfAvailable { bytes in
+                                if let from = bytes.baseAddress { start.initialize(from: from, count: bytes.count) }
+                                return bytes.count
+                            }
+                            ?? {
+                                var length = 0
+                                for byte in value.utf8 {
+                                    start[length] = byte
+                                    length += 1
+                                }
+                                return length
+                            }()
+                        start[copied] = 0
+                        pointers[index] = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
+                        offset += copied + 1
                     }
-                    let start = buffer.baseAddress! + offset
-                    var length = 0
-                    for byte in value.utf8 {
-                        start[length] = CChar(bitPattern: byte)
-                        length += 1
-                    }
-                    start[length] = 0
-                    pointers[index] = UnsafePointer(start)
-                    offset += length + 1
+                    return body(UnsafeBufferPointer(pointers))
                 }
-                return body(UnsafeBufferPointer(pointers))
             }
         }
     }

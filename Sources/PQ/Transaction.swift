@@ -33,12 +33,12 @@ public struct TransactionOptions: Sendable {
         statements.reserveCapacity(1 + settings.count)
         for setting in settings {
             statements.append(
-                EncodedStatement(text: Self.setConfig, values: [setting.name, setting.value], keepsRows: false))
+                EncodedStatement(key: Self.setConfig, values: [setting.name, setting.value], keepsRows: false))
         }
         return statements
     }
 
-    private static let setConfig = "SELECT set_config($1, $2, true)"
+    private static let setConfig = StatementKey(text: "SELECT set_config($1, $2, true)")
 
     private static func begin(_ isolation: Isolation, readOnly: Bool) -> EncodedStatement {
         switch (isolation, readOnly) {
