@@ -47,8 +47,11 @@
         /// it is not prepared here yet (nothing sent), or the server no longer has it and nothing else ran.
         func runPreparedWithoutBlocking(_ statement: EncodedStatement) async throws -> QueryResult? {
             guard let name = preparedStatements[statement.key] else { return nil }
+            // `withCString`, not a String passed as the argument: that conversion copies it into a new array.
             let sent = statement.withCValues { values in
-                PQsendQueryPrepared(handle, name, Int32(values.count), values.baseAddress, nil, nil, 1)
+                name.withCString {
+                    PQsendQueryPrepared(handle, $0, Int32(values.count), values.baseAddress, nil, nil, 1)
+                }
             }
             guard sent == 1 else { throw connectionError() }
             if let error = await flushWithoutBlocking() { throw error }

@@ -420,7 +420,10 @@ public final class Connection: @unchecked Sendable {
         }
         let sent = statement.withCValues { values in
             if let name {
-                return PQsendQueryPrepared(handle, name, Int32(values.count), values.baseAddress, nil, nil, 1)
+                // `withCString`, not a String passed as the argument: that conversion copies it into a new array.
+                return name.withCString {
+                    PQsendQueryPrepared(handle, $0, Int32(values.count), values.baseAddress, nil, nil, 1)
+                }
             }
             return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values.baseAddress, nil, nil, 1)
         }

@@ -42,10 +42,11 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
     /// first column of that name, as a search would find.
     /// Checked once per result, lengths first, so it costs less than the searches it saves.
     private lazy var namesAreUnique: Bool = {
-        let lengths = columnNames.map(\.utf8.count)
+        // `utf8.count` is stored in a native string: comparing lengths first needs no array of them.
         for index in columnNames.indices {
+            let length = columnNames[index].utf8.count
             for earlier in 0..<index
-            where lengths[earlier] == lengths[index] && columnNames[earlier] == columnNames[index] {
+            where columnNames[earlier].utf8.count == length && columnNames[earlier] == columnNames[index] {
                 return false
             }
         }

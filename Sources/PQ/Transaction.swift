@@ -27,10 +27,12 @@ public struct TransactionOptions: Sendable {
     }
 
     /// BEGIN and the settings, sent ahead of the first statement in the same round trip; their results
-    /// are only checked. Their texts are constants: a tenant read builds none of them.
-    func encodedPrologue() -> [EncodedStatement] {
-        var statements = [Self.begin(isolation, readOnly: readOnly)]
-        statements.reserveCapacity(1 + settings.count)
+    /// are only checked. Their texts are constants: a tenant read builds none of them. `more` is room for the
+    /// statements the caller appends.
+    func encodedPrologue(reserving more: Int = 0) -> [EncodedStatement] {
+        var statements: [EncodedStatement] = []
+        statements.reserveCapacity(1 + settings.count + more)
+        statements.append(Self.begin(isolation, readOnly: readOnly))
         for setting in settings {
             statements.append(
                 EncodedStatement(key: Self.setConfig, values: [setting.name, setting.value], keepsRows: false))
@@ -185,7 +187,10 @@ extension ConnectionPool {
     public func pipelinedTransaction(
         _ options: TransactionOptions, _ statements: [SQL]
     ) async throws -> [QueryResult] {
-        let encoded = try options.encodedPrologue() + statements.map(EncodedStatement.init) + [Self.commit]
+        // One array, sized once: this is every tenant read's path.
+        var encoded = options.encodedPrologue(reserving: statements.count + 1)
+        for statement in statements { encoded.append(try EncodedStatement(statement)) }
+        encoded.append(Self.commit)
         return try await withConnection { connection in
             do {
                 return try await connection.pipeline(encoded: [encoded])[0].get()
@@ -205,7 +210,9 @@ extension ConnectionPool {
         _ statements: [SQL], thenTransaction options: TransactionOptions, _ transaction: [SQL]
     ) async throws -> (first: Result<[QueryResult], any Error>, then: Result<[QueryResult], any Error>) {
         let first = try statements.map(EncodedStatement.init)
-        let then = try options.encodedPrologue() + transaction.map(EncodedStatement.init) + [Self.commit]
+        var then = options.encodedPrologue(reserving: transaction.count + 1)
+        for statement in transaction { then.append(try EncodedStatement(statement)) }
+        then.append(Self.commit)
         return try await withConnection { connection in
             let results = try await connection.pipeline(encoded: [first, then])
             let then = results[1]
