@@ -167,10 +167,6 @@
                     registration == .absent ? (EPOLL_CTL_ADD, EPOLL_CTL_MOD) : (EPOLL_CTL_MOD, EPOLL_CTL_ADD)
                 if epoll_ctl(epoll, first, socket, &event) != 0 && epoll_ctl(epoll, second, socket, &event) != 0 {
                     // Not a socket epoll can watch (closed meanwhile): let the caller find out from libpq.
-                    lock.withLock { watch in
-                        let index = watch.entry(socket, owner: owner)
-                        watch.sockets[index].registration = .unknown
-                    }
                     wake(socket, owner: owner)
                 }
             }
@@ -187,9 +183,13 @@
             }
         }
 
+        /// Resumes the waiter of a socket that could not be registered. The entry is left alone if the number
+        /// has a new owner by now, whose waiter is not this one.
         private func wake(_ socket: Int32, owner: UInt64) {
             lock.withLock { watch -> UnsafeContinuation<Void, Never>? in
-                let index = watch.entry(socket, owner: owner)
+                let index = Int(socket)
+                guard index < watch.sockets.count, watch.sockets[index].owner == owner else { return nil }
+                watch.sockets[index].registration = .unknown
                 defer { watch.sockets[index].waiter = nil }
                 return watch.sockets[index].waiter
             }?.resume()
