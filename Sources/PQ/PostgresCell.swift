@@ -3,8 +3,35 @@ public struct PostgresCell {
     /// The bytes, or nil for SQL NULL.
     public let bytes: UnsafeRawBufferPointer?
     public let type: TypeOID
-    public let columnName: String
     public let columnIndex: Int
+    /// Where the name comes from: it is only needed for an error, so a result's column is named when one is.
+    private let name: Name
+
+    private enum Name {
+        case column(of: QueryResult)
+        case text(String)
+    }
+
+    public var columnName: String {
+        switch name {
+        case .column(let result): result.columnNames[columnIndex]
+        case .text(let text): text
+        }
+    }
+
+    init(bytes: UnsafeRawBufferPointer?, type: TypeOID, result: QueryResult, columnIndex: Int) {
+        self.bytes = bytes
+        self.type = type
+        self.columnIndex = columnIndex
+        name = .column(of: result)
+    }
+
+    init(bytes: UnsafeRawBufferPointer?, type: TypeOID, columnName: String, columnIndex: Int) {
+        self.bytes = bytes
+        self.type = type
+        self.columnIndex = columnIndex
+        name = .text(columnName)
+    }
 
     /// Builds the decoding error that names the column and both types.
     public func mismatch(_ swiftType: Any.Type, reason: String? = nil) -> PostgresError {

@@ -1,11 +1,23 @@
 import CLibPQ
+import Foundation
+import Synchronization
 
 /// The rows of one statement, owning its `PGresult` and freeing it exactly once.
 public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
     // A PGresult is immutable once returned, so reading it from any thread is safe.
     let pointer: OpaquePointer
-    public let columnNames: [String]
-    private let columnTypes: [TypeOID]
+    public let columnCount: Int
+    /// Made on first use: decoding by name compares with libpq's own names, so most results never need these.
+    /// Behind a lock, unlike the decoding state below: any task holding the result may ask for them.
+    public var columnNames: [String] {
+        names.withLock { names in
+            if let names { return names }
+            let made = (0..<columnCount).map { String(cString: PQfname(pointer, Int32($0))) }
+            names = made
+            return made
+        }
+    }
+    private let names = Mutex<[String]?>(nil)
     /// Built on the first lookup by name in a wide result; a narrow one is searched in place, which
     /// costs less than hashing (and allocating) for every result.
     private lazy var columnIndex: [String: Int] = {
@@ -17,9 +29,7 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
 
     init(taking pointer: OpaquePointer) {
         self.pointer = pointer
-        let columns = Int(PQnfields(pointer))
-        columnNames = (0..<columns).map { String(cString: PQfname(pointer, Int32($0))) }
-        columnTypes = (0..<columns).map { TypeOID(PQftype(pointer, Int32($0))) }
+        columnCount = Int(PQnfields(pointer))
         count = Int(PQntuples(pointer))
     }
 
@@ -42,26 +52,33 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
     /// first column of that name, as a search would find.
     /// Checked once per result, lengths first, so it costs less than the searches it saves.
     private lazy var namesAreUnique: Bool = {
-        // `utf8.count` is stored in a native string: comparing lengths first needs no array of them.
-        for index in columnNames.indices {
-            let length = columnNames[index].utf8.count
-            for earlier in 0..<index
-            where columnNames[earlier].utf8.count == length && columnNames[earlier] == columnNames[index] {
-                return false
+        for index in 0..<columnCount {
+            guard let name = PQfname(pointer, Int32(index)) else { continue }
+            for earlier in 0..<index {
+                if let other = PQfname(pointer, Int32(earlier)), strcmp(other, name) == 0 { return false }
             }
         }
         return true
     }()
 
+    /// Whether column `column` is called `name`, compared with libpq's C string: no String is made.
+    private func column(_ column: Int, isNamed name: String) -> Bool {
+        guard let cName = PQfname(pointer, Int32(column)) else { return false }
+        var name = name
+        return name.withUTF8 { utf8 in
+            utf8.count == strlen(cName) && (utf8.isEmpty || memcmp(utf8.baseAddress!, cName, utf8.count) == 0)
+        }
+    }
+
     @usableFromInline
     func index(ofColumn name: String) throws -> Int {
         let guess = nextColumn
-        if guess < columnNames.count, columnNames[guess] == name, namesAreUnique {
+        if guess < columnCount, column(guess, isNamed: name), namesAreUnique {
             nextColumn = guess + 1
             return guess
         }
         let found =
-            columnNames.count <= Self.linearSearchLimit
+            columnCount <= Self.linearSearchLimit
             ? columnNames.firstIndex(of: name) : columnIndex[name]
         if let found { nextColumn = found + 1 }
         guard let index = found else {
@@ -82,8 +99,7 @@ public final class QueryResult: @unchecked Sendable, RandomAccessCollection {
         } else {
             bytes = UnsafeRawBufferPointer(start: PQgetvalue(pointer, r, c), count: Int(PQgetlength(pointer, r, c)))
         }
-        return PostgresCell(
-            bytes: bytes, type: columnTypes[column], columnName: columnNames[column], columnIndex: column)
+        return PostgresCell(bytes: bytes, type: TypeOID(PQftype(pointer, c)), result: self, columnIndex: column)
     }
 }
 
@@ -102,9 +118,9 @@ public struct Row: Sendable {
 
     @inlinable
     public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws -> T {
-        guard column >= 0 && column < result.columnNames.count else {
+        guard column >= 0 && column < result.columnCount else {
             throw PostgresError(
-                .decoding, message: "column #\(column) is out of range (\(result.columnNames.count) columns)")
+                .decoding, message: "column #\(column) is out of range (\(result.columnCount) columns)")
         }
         return try T.decode(from: result.cell(row: index, column: column))
     }
