@@ -47,12 +47,7 @@
         /// it is not prepared here yet (nothing sent), or the server no longer has it and nothing else ran.
         func runPreparedWithoutBlocking(_ statement: EncodedStatement) async throws -> QueryResult? {
             guard let name = preparedStatements[statement.key] else { return nil }
-            // `withCString`, not a String passed as the argument: that conversion copies it into a new array.
-            let sent = statement.withCValues { values in
-                name.withCString {
-                    PQsendQueryPrepared(handle, $0, Int32(values.count), values.baseAddress, nil, nil, 1)
-                }
-            }
+            let sent = statement.withCValues { values in sendPrepared(name, values) }
             guard sent == 1 else { throw connectionError() }
             if let error = await flushWithoutBlocking() { throw error }
             // One result, then libpq's NULL; an error is the one result.

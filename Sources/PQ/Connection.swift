@@ -167,24 +167,17 @@ public final class Connection: @unchecked Sendable {
         return (try? await run { connection in connection.probe() }) ?? false
     }
 
-    /// `isAlive` for a pool about to lend the connection, nil when someone is using it. Where the reactor has
-    /// watched the idle socket all along and seen nothing come, it is alive without a look of its own: the
-    /// look is a system call, as much as a tenth of what a one-row read costs the client.
-    func isAliveToLend() -> Bool? {
-        withExclusiveIfFree { connection in
-            #if os(Linux)
-                let socket = PQsocket(connection.handle)
-                if !connection.closed && connection.reactor.isQuiet(socket, owner: connection.number) {
-                    return true
-                }
-            #endif
-            return connection.probe()
-        }
-    }
-
-    /// `transactionStatus` without suspending, nil when someone is using the connection.
-    var transactionStatusIfFree: TransactionStatus? {
-        withExclusiveIfFree { TransactionStatus(PQtransactionStatus($0.handle)) }
+    /// `isAlive` for a pool about to lend the connection. Where the reactor has watched the idle socket all
+    /// along and seen nothing come, it is alive without a look of its own: the look is a system call, as much
+    /// as a tenth of what a one-row read costs the client.
+    func isAliveToLend() async -> Bool {
+        #if os(Linux)
+            let quiet = withExclusiveIfFree { connection in
+                !connection.closed && connection.reactor.isQuiet(PQsocket(connection.handle), owner: connection.number)
+            }
+            if quiet == true { return true }
+        #endif
+        return await isAlive()
     }
 
     /// Runs a short, non-blocking `body` on the calling thread when no one else is using the connection.
@@ -419,12 +412,7 @@ public final class Connection: @unchecked Sendable {
             name = newName
         }
         let sent = statement.withCValues { values in
-            if let name {
-                // `withCString`, not a String passed as the argument: that conversion copies it into a new array.
-                return name.withCString {
-                    PQsendQueryPrepared(handle, $0, Int32(values.count), values.baseAddress, nil, nil, 1)
-                }
-            }
+            if let name { return sendPrepared(name, values) }
             return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values.baseAddress, nil, nil, 1)
         }
         guard sent == 1 else { throw connectionError() }
@@ -467,6 +455,12 @@ public final class Connection: @unchecked Sendable {
         default:
             throw serverError(result)
         }
+    }
+
+    /// Sends a prepared statement, asking for binary results. `withCString`, not the String as the argument:
+    /// that conversion copies it into a new array on every call.
+    func sendPrepared(_ name: String, _ values: UnsafeBufferPointer<UnsafePointer<CChar>?>) -> Int32 {
+        name.withCString { PQsendQueryPrepared(handle, $0, Int32(values.count), values.baseAddress, nil, nil, 1) }
     }
 
     /// `check` for a prepared statement's result. When the server no longer has it (DISCARD ALL, DEALLOCATE,

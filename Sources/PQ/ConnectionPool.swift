@@ -147,9 +147,7 @@ public final class ConnectionPool: Sendable {
             }
             switch handout {
             case .connection(let connection):
-                let alive: Bool
-                if let known = connection.isAliveToLend() { alive = known } else { alive = await connection.isAlive() }
-                if alive { return connection }
+                if await connection.isAliveToLend() { return connection }
                 logger.info("discarding a dead pooled connection")
                 await discard(connection)
             case .slot:
@@ -244,13 +242,7 @@ public final class ConnectionPool: Sendable {
         // so nothing of one caller's transaction reaches the next.
         var reusable = -connection.createdAt.timeIntervalSinceNow < maxLifetimeSeconds
         if reusable {
-            let status: TransactionStatus
-            if let known = connection.transactionStatusIfFree {
-                status = known
-            } else {
-                status = await connection.transactionStatus
-            }
-            switch status {
+            switch await connection.transactionStatus {
             case .idle: break
             case .inTransaction, .failedTransaction:
                 reusable = (try? await connection.simpleQuery("ROLLBACK")) != nil

@@ -38,25 +38,16 @@ struct EncodedStatement: Sendable {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
                     var offset = 0
                     for index in values.indices {
-                        guard let value = values[index] else {
+                        guard var value = values[index] else {
                             pointers[index] = nil
                             continue
                         }
                         let start = buffer.baseAddress! + offset
-                        // Native strings are contiguous UTF-8: one copy, not a loop over the bytes.
-                        let copied =
-                            value.utf8.withContiguousStorageIfAvailable { bytes in
-                                if let from = bytes.baseAddress { start.initialize(from: from, count: bytes.count) }
-                                return bytes.count
-                            }
-                            ?? {
-                                var length = 0
-                                for byte in value.utf8 {
-                                    start[length] = byte
-                                    length += 1
-                                }
-                                return length
-                            }()
+                        // One copy of the string's contiguous UTF-8, not a loop over its bytes.
+                        let copied = value.withUTF8 { bytes in
+                            if let from = bytes.baseAddress { start.initialize(from: from, count: bytes.count) }
+                            return bytes.count
+                        }
                         start[copied] = 0
                         pointers[index] = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
                         offset += copied + 1

@@ -97,12 +97,10 @@
 
         /// How the socket is registered with epoll.
         private enum Registration {
-            /// Maybe registered (a one-shot that fired, or a new owner's socket): re-armed with MOD, else ADD.
+            /// One-shot, armed or fired, or a new owner's socket: re-armed with MOD, else ADD.
             case unknown
             /// Not registered (removed after input came while nobody waited).
             case absent
-            /// A one-shot registration armed for the current waiter.
-            case oneShot
             /// Level-triggered for input, for as long as its waiters run on this thread.
             case lasting
         }
@@ -149,7 +147,7 @@
                     watch.sockets[index].waiter = continuation
                     let registration = watch.sockets[index].registration
                     if lasting && registration == .lasting { return nil }
-                    watch.sockets[index].registration = lasting ? .lasting : .oneShot
+                    watch.sockets[index].registration = lasting ? .lasting : .unknown
                     watch.sockets[index].unsolicited = false
                     return registration
                 }
@@ -245,9 +243,6 @@
                         guard slot < watch.sockets.count else { continue }
                         if let waiter = watch.sockets[slot].waiter {
                             watch.sockets[slot].waiter = nil
-                            if watch.sockets[slot].registration == .oneShot {
-                                watch.sockets[slot].registration = .unknown
-                            }
                             ready.append(waiter)
                             continue
                         }
