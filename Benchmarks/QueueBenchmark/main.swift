@@ -75,7 +75,7 @@ case "server":
     }
     let cluster: LocalPostgres
     do {
-        cluster = try LocalPostgres.start(settings: settings)
+        cluster = try await LocalPostgres.start(settings: settings)
     } catch {
         fail("could not start PostgreSQL: \(error)")
     }

@@ -24,7 +24,7 @@ struct DevCommand: AsyncParsableCommand {
             ownerURL = url
             appURL = { _ in url }
         } else {
-            let started = try LocalPostgres.start(parent: URL(fileURLWithPath: dataParent))
+            let started = try await LocalPostgres.start(parent: URL(fileURLWithPath: dataParent))
             cluster = started
             ownerURL = started.conninfo()
             appURL = { started.conninfo(user: $0) }

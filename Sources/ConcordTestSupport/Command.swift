@@ -1,4 +1,5 @@
 import Foundation
+import LocalPostgres
 
 /// Runs programs for tests (psql, pg_dump, pg_restore), collecting their output through a file.
 public enum Command {
@@ -6,8 +7,14 @@ public enum Command {
         public let description: String
     }
 
-    /// Runs `program` to completion; returns its exit status and its combined output.
-    public static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `program` to completion; returns its exit status and its combined output. The wait is on a thread
+    /// of its own, not one of the cooperative pool's few (`onThreadOfItsOwn`).
+    public static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await onThreadOfItsOwn { try runBlocking(program, arguments) }
+    }
+
+    private static func runBlocking(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
@@ -25,8 +32,8 @@ public enum Command {
     }
 
     /// Runs `program` and throws with its output when it exits non-zero.
-    public static func check(_ program: String, _ arguments: [String]) throws {
-        let (status, output) = try run(program, arguments)
+    public static func check(_ program: String, _ arguments: [String]) async throws {
+        let (status, output) = try await run(program, arguments)
         guard status == 0 else { throw Failed(description: "\(program) exited \(status): \(output)") }
     }
 }

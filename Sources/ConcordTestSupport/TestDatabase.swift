@@ -10,14 +10,15 @@ public actor TestDatabase {
     public static let shared = TestDatabase()
 
     private var cluster: LocalPostgres?
-    private var serverConninfo: String?
+    /// One start of the server, however many tests ask at once (the actor is reentrant at `await`).
+    private var server: Task<String, any Error>?
     /// One migration of the template, however many tests ask at once (the actor is reentrant at `await`).
     private var template: Task<Void, any Error>?
     private var counter = 0
 
     /// A fresh database: migrated (from the template) unless `migrated` is false.
     public func create(migrated: Bool = true) async throws -> Database {
-        let server = try startServer()
+        let server = try await startServer()
         if migrated {
             if template == nil {
                 template = Task { try await Self.makeTemplate(server) }
@@ -35,24 +36,26 @@ public actor TestDatabase {
     }
 
     /// The local cluster, for tests that restart the server or need its programs.
-    public func localCluster() throws -> LocalPostgres? {
-        _ = try startServer()
+    public func localCluster() async throws -> LocalPostgres? {
+        _ = try await startServer()
         return cluster
     }
 
-    private func startServer() throws -> String {
-        if let serverConninfo { return serverConninfo }
-        if let url = ProcessInfo.processInfo.environment["CONCORD_TEST_DATABASE_URL"], !url.isEmpty {
-            serverConninfo = url
-            return url
+    private func startServer() async throws -> String {
+        if server == nil {
+            server = Task {
+                if let url = ProcessInfo.processInfo.environment["CONCORD_TEST_DATABASE_URL"], !url.isEmpty {
+                    return url
+                }
+                // Every test runs at once, each with its pools, psql and Python clients: 200 slots ran out.
+                let started = try await LocalPostgres.start(
+                    settings: ["max_connections": "1000"], passwordRoles: [Self.passwordCheckRole])
+                TestClusterRegistry.register(started)
+                self.cluster = started
+                return started.conninfo()
+            }
         }
-        // Every test runs at once, each with its pools, psql and Python clients: 200 slots ran out.
-        let started = try LocalPostgres.start(
-            settings: ["max_connections": "1000"], passwordRoles: [Self.passwordCheckRole])
-        cluster = started
-        TestClusterRegistry.register(started)
-        serverConninfo = started.conninfo()
-        return serverConninfo!
+        return try await server!.value
     }
 
     /// A role that must log in with a password over TCP, for the wrong-password test.

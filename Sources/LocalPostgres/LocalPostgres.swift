@@ -36,8 +36,8 @@ public final class LocalPostgres: @unchecked Sendable {
     /// so tests can try a wrong one.
     public static func start(
         parent: URL? = nil, settings: [String: String] = [:], passwordRoles: [String] = []
-    ) throws -> LocalPostgres {
-        let bindir = try Self.serverBinDirectory()
+    ) async throws -> LocalPostgres {
+        let bindir = try await Self.serverBinDirectory()
         let base = parent ?? FileManager.default.temporaryDirectory
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         let root = base.appendingPathComponent("concord-pg-\(UUID().uuidString.prefix(8).lowercased())")
@@ -46,12 +46,12 @@ public final class LocalPostgres: @unchecked Sendable {
             geteuid() == 0 ? (ProcessInfo.processInfo.environment["CONCORD_PG_OS_USER"] ?? "postgres") : nil
         if let osUser {
             // The server's files must belong to the user that runs it; the parent must be traversable.
-            try run("/bin/chown", ["-R", osUser, root.path])
-            try run("/bin/chmod", ["0755", root.path])
+            try await run("/bin/chown", ["-R", osUser, root.path])
+            try await run("/bin/chmod", ["0755", root.path])
         }
         let cluster = LocalPostgres(root: root, port: try freePort(), bindir: bindir, osUser: osUser)
-        try cluster.initialise(settings: settings, passwordRoles: passwordRoles)
-        try cluster.startServer()
+        try await cluster.initialise(settings: settings, passwordRoles: passwordRoles)
+        try await cluster.startServer()
         return cluster
     }
 
@@ -64,8 +64,8 @@ public final class LocalPostgres: @unchecked Sendable {
 
     deinit { stop() }
 
-    private func initialise(settings: [String: String], passwordRoles: [String]) throws {
-        try runAsServerUser(
+    private func initialise(settings: [String: String], passwordRoles: [String]) async throws {
+        try await runAsServerUser(
             "initdb",
             ["-D", dataDirectory.path, "-U", superuser, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "-N"]
         )
@@ -93,22 +93,22 @@ public final class LocalPostgres: @unchecked Sendable {
     }
 
     /// Starts the server (again, after `stopServer()`), waiting until it accepts connections.
-    public func startServer() throws {
-        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"])
+    public func startServer() async throws {
+        try await runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"])
         lock.withLock { running = true }
     }
 
     /// A streaming standby of this server in a folder of its own (`pg_basebackup -R`), started and following.
-    public func startStandby(settings: [String: String] = [:]) throws -> LocalPostgres {
+    public func startStandby(settings: [String: String] = [:]) async throws -> LocalPostgres {
         let base = root.deletingLastPathComponent()
         let standbyRoot = base.appendingPathComponent("concord-pg-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: standbyRoot, withIntermediateDirectories: true)
         if let osUser {
-            try Self.run("/bin/chown", ["-R", osUser, standbyRoot.path])
-            try Self.run("/bin/chmod", ["0755", standbyRoot.path])
+            try await Self.run("/bin/chown", ["-R", osUser, standbyRoot.path])
+            try await Self.run("/bin/chmod", ["0755", standbyRoot.path])
         }
         let standby = LocalPostgres(root: standbyRoot, port: try Self.freePort(), bindir: bindir, osUser: osUser)
-        try standby.runAsServerUser(
+        try await standby.runAsServerUser(
             "pg_basebackup",
             [
                 "-h", "127.0.0.1", "-p", "\(port)", "-U", superuser, "-D", standby.dataDirectory.path, "-R", "-X",
@@ -118,13 +118,13 @@ public final class LocalPostgres: @unchecked Sendable {
         var conf = ["port": "\(standby.port)", "unix_socket_directories": "'\(standby.socketDirectory)'"]
         for (key, value) in settings { conf[key] = value }
         try standby.appendSettings(conf)
-        try standby.startServer()
+        try await standby.startServer()
         return standby
     }
 
     /// Makes a standby the primary (`pg_ctl promote`), waiting until it accepts writes.
-    public func promote() throws {
-        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "promote"])
+    public func promote() async throws {
+        try await runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "promote"])
     }
 
     /// Adds settings to `postgresql.auto.conf`; they apply at the next start or reload.
@@ -137,22 +137,24 @@ public final class LocalPostgres: @unchecked Sendable {
     }
 
     /// Re-reads the configuration files.
-    public func reload() throws {
-        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "reload"])
+    public func reload() async throws {
+        try await runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "reload"])
     }
 
     /// Stops the server but keeps its files, for an outage of chosen length; `startServer()` ends it.
     /// Open connections are told the server is shutting down and cut.
-    public func stopServer() throws {
-        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "-m", "fast", "stop"])
+    public func stopServer() async throws {
+        try await runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "-m", "fast", "stop"])
     }
 
     /// Restarts the server; open connections are cut, as after a crash or a failover.
-    public func restart() throws {
-        try runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-m", "fast", "restart"])
+    public func restart() async throws {
+        try await runAsServerUser(
+            "pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-m", "fast", "restart"])
     }
 
-    /// Stops the server and removes its folder. Safe to call more than once.
+    /// Stops the server and removes its folder. Safe to call more than once. Synchronous, for `defer`, `deinit`
+    /// and `atexit`; an immediate stop is short.
     public func stop() {
         let wasRunning = lock.withLock {
             let was = running
@@ -160,7 +162,9 @@ public final class LocalPostgres: @unchecked Sendable {
             return was
         }
         guard wasRunning else { return }
-        _ = try? runAsServerUser("pg_ctl", ["-D", dataDirectory.path, "-w", "-m", "immediate", "stop"])
+        let (executable, arguments) = asServerUser(
+            "pg_ctl", ["-D", dataDirectory.path, "-w", "-m", "immediate", "stop"])
+        _ = try? Self.runBlocking(executable, arguments)
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -168,19 +172,24 @@ public final class LocalPostgres: @unchecked Sendable {
     public func binary(_ name: String) -> String { bindir.appendingPathComponent(name).path }
 
     @discardableResult
-    private func runAsServerUser(_ program: String, _ arguments: [String]) throws -> String {
-        let path = binary(program)
-        if let osUser {
-            return try Self.run("/usr/sbin/runuser", ["-u", osUser, "--", path] + arguments)
-        }
-        return try Self.run(path, arguments)
+    private func runAsServerUser(_ program: String, _ arguments: [String]) async throws -> String {
+        let (executable, arguments) = asServerUser(program, arguments)
+        return try await Self.run(executable, arguments)
     }
 
-    static func serverBinDirectory() throws -> URL {
+    /// The command line that runs a server program as the server's OS user.
+    private func asServerUser(_ program: String, _ arguments: [String]) -> (String, [String]) {
+        let path = binary(program)
+        guard let osUser else { return (path, arguments) }
+        return ("/usr/sbin/runuser", ["-u", osUser, "--", path] + arguments)
+    }
+
+    static func serverBinDirectory() async throws -> URL {
         if let explicit = ProcessInfo.processInfo.environment["CONCORD_PG_BINDIR"] {
             return URL(fileURLWithPath: explicit)
         }
-        let out = try run("/usr/bin/env", ["pg_config", "--bindir"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let out = try await run("/usr/bin/env", ["pg_config", "--bindir"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let dir = URL(fileURLWithPath: out)
         guard FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("initdb").path) else {
             throw LocalPostgresError.serverNotInstalled(bindir: out)
@@ -188,13 +197,19 @@ public final class LocalPostgres: @unchecked Sendable {
         return dir
     }
 
-    /// Runs a program and returns its output.
+    /// Runs a program and returns its output; the wait is on a thread of its own (`onThreadOfItsOwn`).
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await onThreadOfItsOwn { try runBlocking(executable, arguments) }
+    }
+
+    /// `run`, waiting on the calling thread.
     ///
     /// Spawned with posix_spawn and reaped with waitpid: `pg_ctl start` leaves a daemon behind, which has
     /// been seen to keep Foundation's `Process.waitUntilExit` waiting. The output goes through a file, not a
     /// pipe, because a daemon holding a pipe's write end would keep a reader waiting for ever.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("concord-run-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }

@@ -20,7 +20,7 @@ import Testing
     func theAPIAnswers503DuringAnOutageAndRecoversByItself() async throws {
         // A cluster of its own: stopping the shared one would cut every other test's connections.
         guard try await TestDatabase.shared.localCluster() != nil else { return }
-        let cluster = try LocalPostgres.start()
+        let cluster = try await LocalPostgres.start()
         defer { cluster.stop() }
         try await Migrator(sqlDirectory: TestDatabase.sqlDirectory).migrate(conninfo: cluster.conninfo())
         let (org, key) = try await Self.provision(cluster.conninfo())
@@ -71,9 +71,9 @@ import Testing
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 await log.outageStarts()
-                try cluster.stopServer()
+                try await cluster.stopServer()
                 try await Task.sleep(for: .seconds(2))
-                try cluster.startServer()
+                try await cluster.startServer()
                 await log.outageEnds()
                 // Recovered: ten answers in a row are 200, with no restart of the API or its pool.
                 for _ in 0..<450 where await !log.lastAreOK(10) {

@@ -12,12 +12,12 @@ import Testing
         // Needs clusters of its own; with an external test server there is nothing to fail over.
         guard try await TestDatabase.shared.localCluster() != nil else { return }
         // Test clusters commit asynchronously for speed; a failover test needs commits that wait.
-        let primary = try LocalPostgres.start(settings: ["synchronous_commit": "on"])
+        let primary = try await LocalPostgres.start(settings: ["synchronous_commit": "on"])
         defer { primary.stop() }
-        let standby = try primary.startStandby()
+        let standby = try await primary.startStandby()
         defer { standby.stop() }
         try primary.appendSettings(["synchronous_standby_names": "'*'"])
-        try primary.reload()
+        try await primary.reload()
         let admin = try await Connection.connect(primary.tcpConninfo())
         try await admin.simpleQuery("CREATE TABLE events (id int PRIMARY KEY)")
         // Only once the standby confirms commits synchronously is an acknowledged write on both servers.
@@ -43,7 +43,7 @@ import Testing
         }
 
         primary.stop()
-        try standby.promote()
+        try await standby.promote()
 
         // The first attempt may meet the dead connection; the pool replaces it and libpq picks the new primary.
         for id in 51...100 {

@@ -96,13 +96,13 @@ import Testing
     @Test func thePoolRecoversAfterTheServerRestarts() async throws {
         // A cluster of its own: restarting the shared one would cut every other test's connections.
         guard try await TestDatabase.shared.localCluster() != nil else { return }
-        let cluster = try LocalPostgres.start()
+        let cluster = try await LocalPostgres.start()
         defer { cluster.stop() }
         let pool = ConnectionPool(PoolConfiguration(conninfo: cluster.conninfo(), maxConnections: 2))
         let before = try await pool.withConnection {
             try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
         }
-        try cluster.restart()
+        try await cluster.restart()
         let after = try await pool.withConnection {
             try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
         }

@@ -124,14 +124,14 @@ import Testing
 
     @Test func thePoolRecoversAfterTheServerRestartsForTasksOnTheReactor() async throws {
         guard try await TestDatabase.shared.localCluster() != nil else { return }
-        let cluster = try LocalPostgres.start()
+        let cluster = try await LocalPostgres.start()
         defer { cluster.stop() }
         let pool = ConnectionPool(PoolConfiguration(conninfo: cluster.conninfo(), maxConnections: 2))
         let reactor = Connection.executors[Connection.executors.count - 1]
         let before = try await Task(executorPreference: reactor) {
             try await pool.withConnection { try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
         }.value
-        try cluster.restart()
+        try await cluster.restart()
         let after = try await Task(executorPreference: reactor) {
             try await pool.withConnection { try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
         }.value

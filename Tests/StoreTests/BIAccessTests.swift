@@ -32,7 +32,7 @@ import Testing
         let counts = views.map {
             "SELECT count(*) FILTER (WHERE org_id <> '\(BIFixture.orgA)') AS other, count(*) AS mine FROM bi.\($0)"
         }
-        let seen = try fixture.psql(
+        let seen = try await fixture.psql(
             as: role,
             "SELECT string_agg(other || '/' || sign(mine), ',') FROM (\(counts.joined(separator: " UNION ALL "))) AS c")
         #expect(seen.status == 0, "\(seen.output)")
@@ -41,20 +41,20 @@ import Testing
                 == Array(repeating: "0/1", count: views.count).joined(separator: ","),
             "no row of another organisation in any of \(views), and rows of its own in each")
 
-        let viewWrite = try fixture.psql(as: role, "DELETE FROM bi.initiatives")
+        let viewWrite = try await fixture.psql(as: role, "DELETE FROM bi.initiatives")
         #expect(viewWrite.status != 0 && viewWrite.output.contains("ERROR"), "\(viewWrite.output)")
-        let readOnly = try fixture.psql(as: role, "CREATE TEMP TABLE scratch (a integer)")
+        let readOnly = try await fixture.psql(as: role, "CREATE TEMP TABLE scratch (a integer)")
         #expect(readOnly.status != 0 && readOnly.output.contains("25006"), "sessions are read-only: \(readOnly.output)")
-        let tableWrite = try fixture.psql(
+        let tableWrite = try await fixture.psql(
             as: role, "SET default_transaction_read_only = off; UPDATE public.organisations SET name = name")
         #expect(tableWrite.status != 0 && tableWrite.output.contains("42501"), "\(tableWrite.output)")
-        let baseTable = try fixture.psql(as: role, "SELECT count(*) FROM public.initiatives")
+        let baseTable = try await fixture.psql(as: role, "SELECT count(*) FROM public.initiatives")
         #expect(
             baseTable.status != 0 && baseTable.output.contains("permission denied for schema public"),
             "\(baseTable.output)")
-        let grants = try fixture.psql(as: role, "SELECT count(*) FROM auth.bi_role_grants")
+        let grants = try await fixture.psql(as: role, "SELECT count(*) FROM auth.bi_role_grants")
         #expect(grants.status != 0 && grants.output.contains("42501"), "\(grants.output)")
-        let slow = try fixture.psql(as: role, "SELECT pg_sleep(1.5)")
+        let slow = try await fixture.psql(as: role, "SELECT pg_sleep(1.5)")
         #expect(slow.status != 0 && slow.output.contains("57014"), "the statement timeout cancels: \(slow.output)")
 
         #expect(try await fixture.access.revoke(role: role))
@@ -73,7 +73,7 @@ import Testing
             role: role, organisations: .allActive, password: .given("portfolio-secret-1"), limits: limits)
         #expect(grant.organisations == [BIFixture.orgA, BIFixture.orgB])
         #expect(grant.generatedPassword == nil)
-        let both = try fixture.psql(as: role, "SELECT count(*) FROM bi.portfolio")
+        let both = try await fixture.psql(as: role, "SELECT count(*) FROM bi.portfolio")
         #expect(both.output.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(both.output)")
 
         // Granting again extends the login and keeps its password.
@@ -82,7 +82,7 @@ import Testing
         #expect(!again.created && again.generatedPassword == nil)
 
         #expect(try await fixture.access.revoke(role: role, organisations: [BIFixture.orgA]) == false)
-        let one = try fixture.psql(as: role, "SELECT string_agg(org_id::text, ',') FROM bi.portfolio")
+        let one = try await fixture.psql(as: role, "SELECT string_agg(org_id::text, ',') FROM bi.portfolio")
         #expect(one.output.trimmingCharacters(in: .whitespacesAndNewlines) == BIFixture.orgB.uuidString.lowercased())
         #expect(try await fixture.access.revoke(role: role, organisations: [BIFixture.orgB]))
         #expect(
@@ -138,7 +138,7 @@ import Testing
             limits: try BILoginLimits(statementTimeoutSeconds: 1))
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/bi_client_check.py").path
-        let (status, output) = try Command.run(
+        let (status, output) = try await Command.run(
             "/usr/bin/env", ["python3", script, fixture.database.conninfo(user: role.value), "1.5"])
         try #require(status == 0, "\(output)")
         struct Report: Decodable {

@@ -15,7 +15,7 @@ struct BIFixture {
     static func make() async throws -> BIFixture {
         let database = try await TestDatabase.shared.create()
         let fixture = TestDatabase.sqlDirectory.appendingPathComponent("tests/fixtures/two_orgs.psql").path
-        try Command.check(
+        try await Command.check(
             "/usr/bin/env", ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.conninfo, "-f", fixture])
         return BIFixture(database: database, access: BIAccess(pool: database.pool(maxConnections: 1)))
     }
@@ -26,8 +26,8 @@ struct BIFixture {
     }
 
     /// Runs one statement through psql as the login; the output carries the SQLSTATE of an error.
-    func psql(as role: BIRoleName, _ statement: String) throws -> (status: Int32, output: String) {
-        try Command.run(
+    func psql(as role: BIRoleName, _ statement: String) async throws -> (status: Int32, output: String) {
+        try await Command.run(
             "/usr/bin/env",
             [
                 "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose",

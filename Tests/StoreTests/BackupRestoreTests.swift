@@ -17,10 +17,10 @@ import Testing
 
         let dump = FileManager.default.temporaryDirectory.appendingPathComponent("concord-\(UUID()).dump")
         defer { try? FileManager.default.removeItem(at: dump) }
-        try Command.check(cluster.binary("pg_dump"), ["-Fc", "-f", dump.path, "-d", fixture.database.conninfo])
+        try await Command.check(cluster.binary("pg_dump"), ["-Fc", "-f", dump.path, "-d", fixture.database.conninfo])
 
         let restored = try await TestDatabase.shared.create(migrated: false)
-        try Command.check(
+        try await Command.check(
             cluster.binary("pg_restore"), ["--exit-on-error", "-d", restored.conninfo, dump.path])
 
         let store = Store(pool: restored.pool(user: "concord_api"))

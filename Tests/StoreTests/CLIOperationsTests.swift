@@ -12,8 +12,8 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent(".build/debug/concord").path
     }
 
-    func run(_ arguments: [String], _ database: Database) throws -> (status: Int32, output: String) {
-        try Command.run(Self.concord, arguments + ["--database-url", database.conninfo])
+    func run(_ arguments: [String], _ database: Database) async throws -> (status: Int32, output: String) {
+        try await Command.run(Self.concord, arguments + ["--database-url", database.conninfo])
     }
 
     func value(_ sql: SQL, _ database: Database) async throws -> String? {
@@ -26,7 +26,7 @@ import Testing
         // `swift build --build-tests` (the test command) builds the executable next to the tests.
         try #require(FileManager.default.isExecutableFile(atPath: Self.concord), "build concord first")
         let database = try await TestDatabase.shared.create()
-        let created = try run(
+        let created = try await run(
             [
                 "org", "create", "--name", "Acme Corp", "--slug", "acme", "--timezone", "Europe/Berlin",
                 "--working-days", "1,2,3,4", "--quiet-hours", "19:00-07:30", "--weekly-cap", "3",
@@ -49,18 +49,20 @@ import Testing
         #expect(try await value("SELECT count(*)::text FROM auth.principals", database) == "1")
 
         // A second organisation with the same slug, or a bad time zone, leaves nothing behind.
-        let taken = try run(["org", "create", "--name", "Other", "--slug", "acme"], database)
+        let taken = try await run(["org", "create", "--name", "Other", "--slug", "acme"], database)
         #expect(taken.status != 0 && taken.output.contains("organisations_slug_unique"), "\(taken.output)")
-        let badZone = try run(["org", "create", "--name", "Z", "--slug", "zed", "--timezone", "Mars/Base"], database)
+        let badZone = try await run(
+            ["org", "create", "--name", "Z", "--slug", "zed", "--timezone", "Mars/Base"], database)
         #expect(badZone.status != 0 && badZone.output.contains("organisations_timezone_valid"), "\(badZone.output)")
-        let badHours = try run(["org", "create", "--name", "Q", "--slug", "q", "--quiet-hours", "late"], database)
+        let badHours = try await run(
+            ["org", "create", "--name", "Q", "--slug", "q", "--quiet-hours", "late"], database)
         #expect(badHours.status != 0 && badHours.output.contains("--quiet-hours"))
         #expect(try await value("SELECT count(*)::text FROM organisations", database) == "1")
         #expect(try await value("SELECT count(*)::text FROM auth.principals", database) == "1")
         #expect(try await value("SELECT count(*)::text FROM auth.api_keys", database) == "1")
 
         // Archived: the key reads as revoked, the audit log keeps the organisation and its archiving.
-        let archived = try run(["org", "archive", "acme"], database)
+        let archived = try await run(["org", "archive", "acme"], database)
         #expect(archived.status == 0, "\(archived.output)")
         let after = try #require(try await KeyDirectory(pool: pool).authenticate(secret))
         #expect(after.revoked)
@@ -71,7 +73,7 @@ import Testing
                 WHERE table_name = 'organisations' AND operation = 'UPDATE' AND after ->> 'archived_at' IS NOT NULL
                   AND actor = 'cli'
                 """, database) == "1")
-        let unknown = try run(["org", "archive", "nobody"], database)
+        let unknown = try await run(["org", "archive", "nobody"], database)
         #expect(unknown.status != 0 && unknown.output.contains("no organisation nobody"))
         await pool.close()
     }
@@ -82,7 +84,8 @@ import Testing
         // Roles belong to the whole cluster, which every test shares: names unique to this run.
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let login = "bi_orgcreate_\(suffix)"
-        let created = try run(["org", "create", "--name", "Beta", "--slug", "beta", "--bi-role", login], database)
+        let created = try await run(
+            ["org", "create", "--name", "Beta", "--slug", "beta", "--bi-role", login], database)
         #expect(created.status == 0, "\(created.output)")
         #expect(created.output.contains("created BI login \(login)"), "\(created.output)")
         #expect(created.output.contains("BI password (shown once): "), "\(created.output)")
@@ -100,7 +103,8 @@ import Testing
         let owner = try await Connection.connect(database.conninfo)
         try await owner.execute("CREATE ROLE \(unescaped: foreign)")  // a name made of hex digits above
         await owner.close()
-        let refused = try run(["org", "create", "--name", "Gamma", "--slug", "gamma", "--bi-role", foreign], database)
+        let refused = try await run(
+            ["org", "create", "--name", "Gamma", "--slug", "gamma", "--bi-role", foreign], database)
         #expect(refused.status != 0 && refused.output.contains("is not a BI login"), "\(refused.output)")
         #expect(try await value("SELECT count(*)::text FROM organisations WHERE slug = 'gamma'", database) == "0")
     }
@@ -108,7 +112,7 @@ import Testing
     @Test func importReportsEveryLineAndExportReadsBack() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.concord), "build concord first")
         let database = try await TestDatabase.shared.create()
-        #expect(try run(["org", "create", "--name", "Acme", "--slug", "acme"], database).status == 0)
+        #expect(try await run(["org", "create", "--name", "Acme", "--slug", "acme"], database).status == 0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concord-csv-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -118,18 +122,18 @@ import Testing
         let bad = directory.appendingPathComponent("leaders.csv")
         try Data("key,name,email,area_key\r\nL1,Ann,ann.acme,it\r\nL2,Bob,bob@acme.test,hr\r\n".utf8).write(to: bad)
 
-        let loaded = try run(["import", "areas", "--org", "acme", areas.path], database)
+        let loaded = try await run(["import", "areas", "--org", "acme", areas.path], database)
         #expect(loaded.status == 0 && loaded.output.contains("2 inserted"), "\(loaded.output)")
-        let again = try run(["import", "areas", "--org", "acme", areas.path], database)
+        let again = try await run(["import", "areas", "--org", "acme", areas.path], database)
         #expect(again.output.contains("0 inserted, 0 updated"), "\(again.output)")
-        let refused = try run(["import", "leaders", "--org", "acme", bad.path], database)
+        let refused = try await run(["import", "leaders", "--org", "acme", bad.path], database)
         #expect(refused.status == 1)
         #expect(refused.output.contains("\(bad.path):2: column email: 'ann.acme' is not an email address"))
         #expect(refused.output.contains("\(bad.path):3: column area_key: no area with key hr"))
         #expect(refused.output.contains("2 problem(s); nothing was imported"))
         #expect(try await value("SELECT count(*)::text FROM leaders", database) == "0")
 
-        let exported = try run(["export", "areas", "--org", "acme"], database)
+        let exported = try await run(["export", "areas", "--org", "acme"], database)
         #expect(exported.output == "key,name,parent_key\r\nit,IT,\r\nqa,Quality,it\r\n")
     }
 }

@@ -17,7 +17,7 @@ import Testing
     func pgTAPFilePasses(_ file: String) async throws {
         let database = try await TestDatabase.shared.create()
         let path = TestDatabase.sqlDirectory.appendingPathComponent("tests").appendingPathComponent(file).path
-        let (status, output) = try Psql.run(conninfo: database.conninfo, file: path)
+        let (status, output) = try await Psql.run(conninfo: database.conninfo, file: path)
         #expect(status == 0, "\(file):\n\(output)")
         #expect(output.contains("ok "), "no TAP assertions ran in \(file)")
         #expect(!output.contains("not ok"), "\(file):\n\(output)")

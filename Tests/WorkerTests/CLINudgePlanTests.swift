@@ -16,12 +16,13 @@ import Testing
             "ERP", lead: it.area, supporting: [quality.area], createdAt: now.days(-90), lastActivityAt: now.days(-1))
         let database = ["--database-url", f.database.conninfo]
 
-        let bad = try Command.run(CLIRecomputeTests.concord.path, ["nudges", "plan", "--at", "yesterday"] + database)
+        let bad = try await Command.run(
+            CLIRecomputeTests.concord.path, ["nudges", "plan", "--at", "yesterday"] + database)
         #expect(bad.status != 0)
         #expect(bad.output.contains("--at: 'yesterday' is not an ISO 8601 instant"))
 
         let arguments = ["nudges", "plan", "--org", f.orgID.uuidString, "--at", "2026-03-18T09:00:00Z"] + database
-        let (status, output) = try Command.run(CLIRecomputeTests.concord.path, arguments)
+        let (status, output) = try await Command.run(CLIRecomputeTests.concord.path, arguments)
         #expect(status == 0, "\(output)")
         let fields = output.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\t")
         #expect(fields.count == 4)
@@ -31,7 +32,7 @@ import Testing
         #expect(try await f.nudges().count == 2)
 
         // Planning again at the same instant adds nothing: the once-per-period key.
-        let again = try Command.run(CLIRecomputeTests.concord.path, arguments)
+        let again = try await Command.run(CLIRecomputeTests.concord.path, arguments)
         #expect(again.output.contains("\tplanned 0\t-\t"))
     }
 }

@@ -32,15 +32,15 @@ import Testing
             VALUES (\(f.orgID)::uuid, \(question)::uuid, 0, 'We agree on why this change matters')
             """)
 
-        let badGroup = try Command.run(
+        let badGroup = try await Command.run(
             concord, ["readiness", "send", "--title", "Ready?", "--group", "board"] + org + database)
         #expect(badGroup.status != 0)
         #expect(badGroup.output.contains("--group: 'board' is not one of executive, hr, area"), "\(badGroup.output)")
-        let nobody = try Command.run(concord, ["readiness", "send", "--title", "Ready?"] + org + database)
+        let nobody = try await Command.run(concord, ["readiness", "send", "--title", "Ready?"] + org + database)
         #expect(nobody.status != 0)
         #expect(nobody.output.contains("name the leaders to ask, or their groups"), "\(nobody.output)")
 
-        let sent = try Command.run(
+        let sent = try await Command.run(
             concord,
             [
                 "readiness", "send", "--title", "Ready for ERP?", "--group", "executive", "--group", "hr", "--group",
@@ -66,14 +66,14 @@ import Testing
                 """)
         }
 
-        let listed = try Command.run(concord, ["readiness", "list"] + org + database)
+        let listed = try await Command.run(concord, ["readiness", "list"] + org + database)
         #expect(listed.status == 0, "\(listed.output)")
         let listFields = listed.output.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\t")
         #expect(listFields.first == check.uuidString)
         #expect(listFields.dropFirst(2).first == "2/3")
         #expect(listFields.last == "Ready for ERP?")
 
-        let results = try Command.run(concord, ["readiness", "results", check.uuidString] + org + database)
+        let results = try await Command.run(concord, ["readiness", "results", check.uuidString] + org + database)
         #expect(results.status == 0, "\(results.output)")
         let lines = results.output.split(separator: "\n").map { $0.components(separatedBy: "\t") }
         #expect(
@@ -87,7 +87,7 @@ import Testing
         #expect(waiting.first?.last == head.uuidString)
         #expect(waiting.first?.dropFirst(2).first == "area")
 
-        let unknown = try Command.run(concord, ["readiness", "results", UUID().uuidString] + org + database)
+        let unknown = try await Command.run(concord, ["readiness", "results", UUID().uuidString] + org + database)
         #expect(unknown.status != 0)
         #expect(unknown.output.contains("no readiness check"))
     }

@@ -16,11 +16,11 @@ import Testing
         // `swift build --build-tests` (the test command) builds the executable next to the tests.
         try #require(FileManager.default.isExecutableFile(atPath: Self.concord.path), "build concord first")
         let database = try await TestDatabase.shared.create()
-        let bad = try Command.run(
+        let bad = try await Command.run(
             Self.concord.path, ["roi", "recompute", "--org", "nope", "--database-url", database.conninfo])
         #expect(bad.status != 0)
         #expect(bad.output.contains("not a UUID"))
-        let (status, output) = try Command.run(
+        let (status, output) = try await Command.run(
             Self.concord.path, ["roi", "recompute", "--database-url", database.conninfo])
         #expect(status == 0, "\(output)")
         let jobs = try await JobQueue(pool: database.pool()).jobs(JobFilter(kind: ROIRecomputeJob.kind))

@@ -35,143 +35,151 @@ import Testing
             "CONCORD_STANDBY_PORT=\(try LocalPostgres.freePort())",
         ]
         let scriptPath = Self.root.appendingPathComponent("deploy/primary-standby").path
-        @Sendable func script(_ command: String) throws {
-            _ = try LocalPostgres.run("/usr/bin/env", ports + ["bash", scriptPath, command, dir])
+        @Sendable func script(_ command: String) async throws {
+            _ = try await LocalPostgres.run("/usr/bin/env", ports + ["bash", scriptPath, command, dir])
         }
-        defer { try? script("stop") }
-        try script("start")
-        let urls = Self.exports(try String(contentsOfFile: dir + "/urls.env", encoding: .utf8))
-        let ownerURL = try #require(urls["CONCORD_DATABASE_URL"])
-        try await Migrator(sqlDirectory: TestDatabase.sqlDirectory).migrate(conninfo: ownerURL)
-        let owner = ConnectionPool(PoolConfiguration(conninfo: ownerURL, maxConnections: 4))
-        let receiver = try TestHTTPReceiver(statuses: [200])
-        defer { receiver.stop() }
-        let setup = try await FailoverSetup.make(owner, webhook: receiver.url)
+        // The servers are stopped whether or not the test gets through; `defer` cannot await.
+        try await withCleanup {
+            try await script("start")
+            let urls = Self.exports(try String(contentsOfFile: dir + "/urls.env", encoding: .utf8))
+            let ownerURL = try #require(urls["CONCORD_DATABASE_URL"])
+            try await Migrator(sqlDirectory: TestDatabase.sqlDirectory).migrate(conninfo: ownerURL)
+            let owner = ConnectionPool(PoolConfiguration(conninfo: ownerURL, maxConnections: 4))
+            let receiver = try TestHTTPReceiver(statuses: [200])
+            defer { receiver.stop() }
+            let setup = try await FailoverSetup.make(owner, webhook: receiver.url)
 
-        let api = try ChildProcess(
-            Self.executable("concord-api"),
-            [
-                "CONCORD_API_DATABASE_URL": try #require(urls["CONCORD_API_DATABASE_URL"]),
-                "CONCORD_API_PORT": "\(try LocalPostgres.freePort())", "CONCORD_API_KEY_CACHE_SECONDS": "0",
-            ])
-        let worker = try ChildProcess(
-            Self.executable("concord-worker"),
-            [
-                "CONCORD_WORKER_DATABASE_URL": try #require(urls["CONCORD_WORKER_DATABASE_URL"]),
-                "CONCORD_WORKER_STATUS_PORT": "0", "CONCORD_WORKER_CONCURRENCY": "4",
-                "CONCORD_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
-            ])
-        defer {
-            api.stop()
-            worker.stop()
-        }
-        let apiPort = Int(try #require(api.environment["CONCORD_API_PORT"]))!
-        try await Self.waitUntil("the API is ready", timeout: 60, logs: [api, worker]) {
-            (try? await TestClient.withClient(host: "127.0.0.1", port: apiPort) { client in
-                try await client.execute(TestClient.Request("/readyz", method: .get)).status == .ok
-            }) ?? false
-        }
+            let api = try ChildProcess(
+                Self.executable("concord-api"),
+                [
+                    "CONCORD_API_DATABASE_URL": try #require(urls["CONCORD_API_DATABASE_URL"]),
+                    "CONCORD_API_PORT": "\(try LocalPostgres.freePort())", "CONCORD_API_KEY_CACHE_SECONDS": "0",
+                ])
+            let worker = try ChildProcess(
+                Self.executable("concord-worker"),
+                [
+                    "CONCORD_WORKER_DATABASE_URL": try #require(urls["CONCORD_WORKER_DATABASE_URL"]),
+                    "CONCORD_WORKER_STATUS_PORT": "0", "CONCORD_WORKER_CONCURRENCY": "4",
+                    "CONCORD_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
+                ])
+            defer {
+                api.stop()
+                worker.stop()
+            }
+            let apiPort = Int(try #require(api.environment["CONCORD_API_PORT"]))!
+            try await Self.waitUntil("the API is ready", timeout: 60, logs: [api, worker]) {
+                (try? await TestClient.withClient(host: "127.0.0.1", port: apiPort) { client in
+                    try await client.execute(TestClient.Request("/readyz", method: .get)).status == .ok
+                }) ?? false
+            }
 
-        let log = FailoverLog()
-        let planned = PlannedNudges()
-        let queue = JobQueue(pool: owner)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<2 {
+            let log = FailoverLog()
+            let planned = PlannedNudges()
+            let queue = JobQueue(pool: owner)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<2 {
+                    group.addTask {
+                        try await Self.writeAreas(writer: writer, port: apiPort, setup: setup, log: log)
+                    }
+                }
+                // The planner's part: a nudge every 150 ms for the next leader, and a delivery job to send it.
                 group.addTask {
-                    try await Self.writeAreas(writer: writer, port: apiPort, setup: setup, log: log)
+                    var counter = 0
+                    while await !log.finished {
+                        counter += 1
+                        let phase = await log.phase
+                        if let id = try? await setup.planNudge(counter, on: owner) {
+                            await planned.add(id, phase: phase)
+                        }
+                        _ = try? await queue.enqueue(try WorkerJobs.deliverJob(orgID: setup.org))
+                        try await Task.sleep(for: .milliseconds(150))
+                    }
+                }
+                try await Self.waitUntil("nudges are being delivered", timeout: 45, logs: [api, worker]) {
+                    receiver.requests.count >= 5
+                }
+                // The next message is held on its way while the primary goes away.
+                receiver.holdNext()
+                try await Self.waitUntil("a message is on its way", timeout: 30, logs: [api, worker]) {
+                    receiver.heldCount == 1
+                }
+                await log.outageStarts()
+                try await script("stop-primary")
+                try await Task.sleep(for: .milliseconds(500))
+                // Delivered while there is no primary: the outcome waits for the promotion, and meanwhile the
+                // promoted standby holds no lock for that leader, so other delivery jobs find the claim unguarded.
+                receiver.answerHeld(status: 200)
+                // Long enough that a writer slowed by a busy machine still starts a request without a primary.
+                try await Task.sleep(for: .seconds(4))
+                try await script("promote")
+                await log.outageEnds()
+                try await Self.waitUntil("the API writes and nudges go out again", timeout: 45, logs: [api, worker]) {
+                    let after = await planned.ids(in: .afterPromotion)
+                    let received = Set(Self.nudgeIDs(receiver.requests))
+                    return await log.lastAreCreated(10) && after.count >= 3
+                        && after.filter(received.contains).count >= 3
+                }
+                await log.finish()
+                try await group.waitForAll()
+            }
+            let all = await planned.all
+            @Sendable func states() async throws -> [String: Int] {
+                try await owner.withConnection { connection in
+                    Dictionary(
+                        uniqueKeysWithValues: try await connection.query(
+                            "SELECT state, count(*) FROM nudges WHERE id = ANY(\(Array(all.keys))::uuid[]) GROUP BY state"
+                        ).map { try $0.decode((String, Int).self) })
                 }
             }
-            // The planner's part: a nudge every 150 ms for the next leader, and a delivery job to send it.
-            group.addTask {
-                var counter = 0
-                while await !log.finished {
-                    counter += 1
-                    let phase = await log.phase
-                    if let id = try? await setup.planNudge(counter, on: owner) { await planned.add(id, phase: phase) }
-                    _ = try? await queue.enqueue(try WorkerJobs.deliverJob(orgID: setup.org))
-                    try await Task.sleep(for: .milliseconds(150))
-                }
+            // A sender whose outcome waited for the promotion records it at its next try (a few seconds at most).
+            try await Self.waitUntil("every planned nudge is delivered and recorded", timeout: 45, logs: [api, worker])
+            {
+                _ = try? await queue.enqueue(try WorkerJobs.deliverJob(orgID: setup.org))
+                try await Task.sleep(for: .milliseconds(200))
+                guard Set(all.keys).isSubset(of: Self.nudgeIDs(receiver.requests)) else { return false }
+                let recorded = try? await states()
+                return recorded?.keys.sorted() == ["sent"]
             }
-            try await Self.waitUntil("nudges are being delivered", timeout: 45, logs: [api, worker]) {
-                receiver.requests.count >= 5
-            }
-            // The next message is held on its way while the primary goes away.
-            receiver.holdNext()
-            try await Self.waitUntil("a message is on its way", timeout: 30, logs: [api, worker]) {
-                receiver.heldCount == 1
-            }
-            await log.outageStarts()
-            try script("stop-primary")
-            try await Task.sleep(for: .milliseconds(500))
-            // Delivered while there is no primary: the outcome waits for the promotion, and meanwhile the
-            // promoted standby holds no lock for that leader, so other delivery jobs find the claim unguarded.
-            receiver.answerHeld(status: 200)
-            // Long enough that a writer slowed by a busy machine still starts a request without a primary.
-            try await Task.sleep(for: .seconds(4))
-            try script("promote")
-            await log.outageEnds()
-            try await Self.waitUntil("the API writes and nudges go out again", timeout: 45, logs: [api, worker]) {
-                let after = await planned.ids(in: .afterPromotion)
-                let received = Set(Self.nudgeIDs(receiver.requests))
-                return await log.lastAreCreated(10) && after.count >= 3 && after.filter(received.contains).count >= 3
-            }
-            await log.finish()
-            try await group.waitForAll()
-        }
-        let all = await planned.all
-        @Sendable func states() async throws -> [String: Int] {
-            try await owner.withConnection { connection in
-                Dictionary(
-                    uniqueKeysWithValues: try await connection.query(
-                        "SELECT state, count(*) FROM nudges WHERE id = ANY(\(Array(all.keys))::uuid[]) GROUP BY state"
-                    ).map { try $0.decode((String, Int).self) })
-            }
-        }
-        // A sender whose outcome waited for the promotion records it at its next try (a few seconds at most).
-        try await Self.waitUntil("every planned nudge is delivered and recorded", timeout: 45, logs: [api, worker]) {
-            _ = try? await queue.enqueue(try WorkerJobs.deliverJob(orgID: setup.org))
-            try await Task.sleep(for: .milliseconds(200))
-            guard Set(all.keys).isSubset(of: Self.nudgeIDs(receiver.requests)) else { return false }
-            let recorded = try? await states()
-            return recorded?.keys.sorted() == ["sent"]
-        }
 
-        // The API: 503 with Retry-After while there was no primary, never a hang, and writes again after.
-        let outcomes = await log.outcomes
-        let (outageStart, outageEnd) = try #require(await log.outage)
-        // Requests in flight at any moment without a primary: on a busy machine a refusal can take longer than
-        // the whole window, so a writer may start none inside it.
-        let down = outcomes.filter { $0.start < outageEnd && $0.end > outageStart }
-        #expect(down.contains { $0.status == 503 }, "no 503 while there was no primary")
-        #expect(down.filter { $0.status == 503 }.allSatisfy { $0.retryAfter != nil })
-        // No request may outlast what the pool and the URL bound (a starved machine can take over 10 s to refuse).
-        let slowest = try #require(down.max { $0.end - $0.start < $1.end - $1.start })
-        #expect(
-            slowest.end - slowest.start < FailoverBound.longestRequest,
-            "a request waited \(slowest.end - slowest.start) while there was no primary (status \(slowest.status))")
-        #expect(await log.lastAreCreated(10))
-        let written = await log.acknowledged
-        let stored = Set(
-            try await owner.withConnection { connection in
-                try await connection.query("SELECT name FROM areas WHERE org_id = \(setup.org)::uuid").map {
-                    try $0.decode(0, as: String.self)
-                }
-            })
-        #expect(written.count > 10)
-        #expect(written.subtracting(stored).isEmpty, "acknowledged but lost: \(written.subtracting(stored))")
+            // The API: 503 with Retry-After while there was no primary, never a hang, and writes again after.
+            let outcomes = await log.outcomes
+            let (outageStart, outageEnd) = try #require(await log.outage)
+            // Requests in flight at any moment without a primary: on a busy machine a refusal can take longer than
+            // the whole window, so a writer may start none inside it.
+            let down = outcomes.filter { $0.start < outageEnd && $0.end > outageStart }
+            #expect(down.contains { $0.status == 503 }, "no 503 while there was no primary")
+            #expect(down.filter { $0.status == 503 }.allSatisfy { $0.retryAfter != nil })
+            // No request may outlast what the pool and the URL bound (a starved machine can take over 10 s to refuse).
+            let slowest = try #require(down.max { $0.end - $0.start < $1.end - $1.start })
+            #expect(
+                slowest.end - slowest.start < FailoverBound.longestRequest,
+                "a request waited \(slowest.end - slowest.start) while there was no primary (status \(slowest.status))")
+            #expect(await log.lastAreCreated(10))
+            let written = await log.acknowledged
+            let stored = Set(
+                try await owner.withConnection { connection in
+                    try await connection.query("SELECT name FROM areas WHERE org_id = \(setup.org)::uuid").map {
+                        try $0.decode(0, as: String.self)
+                    }
+                })
+            #expect(written.count > 10)
+            #expect(written.subtracting(stored).isEmpty, "acknowledged but lost: \(written.subtracting(stored))")
 
-        // Nudges: each id at the receiver once; every one planned before the failover, and after it, there.
-        var counts: [UUID: Int] = [:]
-        for id in Self.nudgeIDs(receiver.requests) { counts[id, default: 0] += 1 }
-        #expect(counts.filter { $0.value > 1 }.isEmpty, "delivered twice: \(counts.filter { $0.value > 1 })")
-        let before = all.filter { $0.value == .beforeFailover }.map(\.key)
-        #expect(before.count >= 5)
-        #expect(before.filter { counts[$0] == nil }.isEmpty, "planned before the failover, never delivered")
-        #expect(all.filter { $0.value == .afterPromotion }.count >= 3)
-        #expect(try await states() == ["sent": all.count], "states on the new primary")
-        // The held message's outcome was written on the promoted standby, after the reconnect.
-        #expect(worker.output.contains("recorded a nudge outcome after the database came back"))
-        await owner.close()
+            // Nudges: each id at the receiver once; every one planned before the failover, and after it, there.
+            var counts: [UUID: Int] = [:]
+            for id in Self.nudgeIDs(receiver.requests) { counts[id, default: 0] += 1 }
+            #expect(counts.filter { $0.value > 1 }.isEmpty, "delivered twice: \(counts.filter { $0.value > 1 })")
+            let before = all.filter { $0.value == .beforeFailover }.map(\.key)
+            #expect(before.count >= 5)
+            #expect(before.filter { counts[$0] == nil }.isEmpty, "planned before the failover, never delivered")
+            #expect(all.filter { $0.value == .afterPromotion }.count >= 3)
+            #expect(try await states() == ["sent": all.count], "states on the new primary")
+            // The held message's outcome was written on the promoted standby, after the reconnect.
+            #expect(worker.output.contains("recorded a nudge outcome after the database came back"))
+            await owner.close()
+        } cleanup: {
+            _ = try? await script("stop")
+        }
     }
 
     /// A client creating areas through the API until the log is finished; every answer is logged.
