@@ -35,7 +35,9 @@ struct Benchmark: Sendable {
                 format: "tps=%.1f mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f", tps, meanMilliseconds,
                 percentile(0.5), percentile(0.99))
             let executor = options.onReactor ? "pq" : "global"
-            return "mode=\(options.mode.rawValue) executor=\(executor) clients=\(options.clients) "
+            let connections = options.holdConnections ? "held" : "borrowed"
+            return
+                "mode=\(options.mode.rawValue) executor=\(executor) connections=\(connections) clients=\(options.clients) "
                 + "duration=\(seconds) \(figures) errors=\(errors) "
                 + String(format: "cpu_us_per_tx=%.1f", cpuSeconds * 1e6 / Double(max(transactions, 1)))
         }
@@ -92,9 +94,32 @@ struct Benchmark: Sendable {
         return total
     }
 
-    /// One client: reads in a loop until the end of the window, counting those inside it.
+    /// One client: borrows a connection for each read, or holds one for all of them.
     private func clientLoop(
         _ pool: ConnectionPool, client: Int, start: UInt64, from measureFrom: UInt64, until measureUntil: UInt64
+    ) async -> Report {
+        if options.holdConnections {
+            do {
+                return try await pool.withConnection { connection in
+                    await readLoop(client: client, start: start, from: measureFrom, until: measureUntil) { id in
+                        try check(
+                            try await connection.query("SELECT id, name, value FROM bench_items WHERE id = \(id)"),
+                            id: id)
+                    }
+                }
+            } catch {
+                return Report(transactions: 0, errors: 1, seconds: 0, latencies: [])
+            }
+        }
+        return await readLoop(client: client, start: start, from: measureFrom, until: measureUntil) { id in
+            try await readOnce(pool, id: id)
+        }
+    }
+
+    /// Reads with `read` in a loop until the end of the window, counting those inside it.
+    private func readLoop(
+        client: Int, start: UInt64, from measureFrom: UInt64, until measureUntil: UInt64,
+        _ read: (Int) async throws -> Void
     ) async -> Report {
         var random = SplitMix64(seed: UInt64(client) &* 0x9E37_79B9 &+ start)
         var report = Report(transactions: 0, errors: 0, seconds: 0, latencies: [])
@@ -105,7 +130,7 @@ struct Benchmark: Sendable {
             let id = Int(random.next() % UInt64(options.rows)) + 1
             var failed = false
             do {
-                try await readOnce(pool, id: id)
+                try await read(id)
             } catch {
                 failed = true
             }

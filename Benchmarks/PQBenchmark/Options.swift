@@ -17,10 +17,13 @@ struct BenchmarkOptions: Sendable {
     var rows = 100_000
     /// Run the client tasks on PQ's reactor threads (`Connection.executors`, in turn) instead of the global pool.
     var onReactor = false
+    /// Each client holds one of the pool's connections for the whole run, as a pgbench client holds its own,
+    /// instead of borrowing one for each read: what is left of the gap is then the statement's path alone.
+    var holdConnections = false
 
     static let usage = """
         usage: pq-benchmark --conninfo CONNINFO [--mode read|tenant] [--clients 32] [--duration 15]
-                            [--warmup 3] [--rows 100000] [--executor global|pq]
+                            [--warmup 3] [--rows 100000] [--executor global|pq] [--connections borrowed|held]
         (CONCORD_BENCH_DATABASE_URL stands in for --conninfo)
         """
 
@@ -47,10 +50,19 @@ struct BenchmarkOptions: Sendable {
                     throw UsageError(description: "--executor is global or pq, not \(value)")
                 }
                 options.onReactor = value == "pq"
+            case "--connections":
+                guard value == "borrowed" || value == "held" else {
+                    throw UsageError(description: "--connections is borrowed or held, not \(value)")
+                }
+                options.holdConnections = value == "held"
             default: throw UsageError(description: "unknown option \(flag)")
             }
         }
         guard !options.conninfo.isEmpty else { throw UsageError(description: "no --conninfo given") }
+        // A tenant read goes through the pool's `pipelinedRead`; a held connection has no such call.
+        guard !options.holdConnections || options.mode == .read else {
+            throw UsageError(description: "--connections held is for --mode read")
+        }
         guard options.clients > 0, options.duration > 0, options.warmup >= 0, options.rows > 0 else {
             throw UsageError(description: "clients, duration and rows must be positive")
         }
