@@ -12,6 +12,8 @@ struct Benchmark: Sendable {
 
     struct Report {
         var transactions: Int
+        /// Every read that completed, the warm-up's and those the window cut included: what the server served.
+        var served = 0
         var errors: Int
         var seconds: Double
         var latencies: [UInt64]
@@ -40,6 +42,7 @@ struct Benchmark: Sendable {
                 "mode=\(options.mode.rawValue) executor=\(executor) connections=\(connections) clients=\(options.clients) "
                 + "duration=\(seconds) \(figures) errors=\(errors) "
                 + String(format: "cpu_us_per_tx=%.1f", cpuSeconds * 1e6 / Double(max(transactions, 1)))
+                + " served=\(served)"
         }
     }
 
@@ -87,6 +90,7 @@ struct Benchmark: Sendable {
         total.cpuSeconds = await cpuMeter.value
         for report in perClient {
             total.transactions += report.transactions
+            total.served += report.served
             total.errors += report.errors
             total.latencies += report.latencies
         }
@@ -135,6 +139,7 @@ struct Benchmark: Sendable {
                 failed = true
             }
             let ended = now()
+            if !failed { report.served += 1 }
             guard began >= measureFrom, ended <= measureUntil else { continue }
             if failed {
                 report.errors += 1
