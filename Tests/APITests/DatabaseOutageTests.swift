@@ -27,11 +27,7 @@ import Testing
         let pool = ConnectionPool(
             PoolConfiguration(
                 conninfo: cluster.tcpConninfo(user: "concord_api") + " connect_timeout=2", maxConnections: 4))
-        let router = APIServer.makeRouter(
-            APIDependencies(store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: .zero))
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            logger: APIFixture.quietLogger)
+        let app = Self.application(on: pool)
         let log = OutcomeLog()
         // A queue worker on the same server, to show it too carries on after the outage by itself.
         let workerConninfo = cluster.tcpConninfo(user: "concord_worker") + " connect_timeout=2"
@@ -112,6 +108,15 @@ import Testing
         let median = refusals.isEmpty ? Duration.zero : refusals[refusals.count / 2]
         #expect(median < .seconds(1), "the median 503 took \(median) while the database was down")
         #expect(await log.lastAreOK(10), "no recovery: \(outcomes.suffix(10).map(\.status))")
+    }
+
+    /// The API on `pool`, listening on a free loopback port; keys are looked up afresh for every request.
+    static func application(on pool: ConnectionPool) -> some ApplicationProtocol {
+        let router = APIServer.makeRouter(
+            APIDependencies(store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: .zero))
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: APIFixture.quietLogger)
     }
 
     /// An organisation and an admin key for it, made as the owner.

@@ -46,11 +46,7 @@ import Testing
             #expect(try await Self.inRecovery(bi) == true, "the BI URL reaches the standby")
 
             let pool = ConnectionPool(PoolConfiguration(conninfo: api, maxConnections: 4))
-            let router = APIServer.makeRouter(
-                APIDependencies(store: Store(pool: pool), keys: KeyDirectory(pool: pool), keyCacheLifetime: .zero))
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                logger: APIFixture.quietLogger)
+            let app = DatabaseOutageTests.application(on: pool)
             let log = OutcomeLog()
             let acknowledged = AcknowledgedNames()
             try await app.test(.live) { client in
