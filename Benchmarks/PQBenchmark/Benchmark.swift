@@ -106,9 +106,7 @@ struct Benchmark: Sendable {
             do {
                 return try await pool.withConnection { connection in
                     await readLoop(client: client, start: start, from: measureFrom, until: measureUntil) { id in
-                        try check(
-                            try await connection.query("SELECT id, name, value FROM bench_items WHERE id = \(id)"),
-                            id: id)
+                        try check(try await select(id, on: connection), id: id)
                     }
                 }
             } catch {
@@ -155,9 +153,7 @@ struct Benchmark: Sendable {
     private func readOnce(_ pool: ConnectionPool, id: Int) async throws {
         switch options.mode {
         case .read:
-            let row = try await pool.withConnection { connection in
-                try await connection.query("SELECT id, name, value FROM bench_items WHERE id = \(id)")
-            }
+            let row = try await pool.withConnection { connection in try await select(id, on: connection) }
             try check(row, id: id)
         case .tenant:
             let org = String(id % 100)
@@ -171,6 +167,11 @@ struct Benchmark: Sendable {
                 ])
             try check(results[0], id: id)
         }
+    }
+
+    /// The read, as the pgbench script `read.sql` sends it.
+    private func select(_ id: Int, on connection: Connection) async throws -> QueryResult {
+        try await connection.query("SELECT id, name, value FROM bench_items WHERE id = \(id)")
     }
 
     private func check(_ result: QueryResult, id: Int) throws {

@@ -40,6 +40,17 @@ public struct TransactionOptions: Sendable {
         return statements
     }
 
+    /// The whole transaction for one round trip: the prologue, `statements`, and COMMIT, in one array sized
+    /// once (this is every tenant read's path).
+    func encodedTransaction(_ statements: [SQL]) throws -> [EncodedStatement] {
+        var encoded = encodedPrologue(reserving: statements.count + 1)
+        for statement in statements { encoded.append(try EncodedStatement(statement)) }
+        encoded.append(Self.commit)
+        return encoded
+    }
+
+    private static let commit = EncodedStatement(text: "COMMIT", values: [], keepsRows: false)
+
     private static let setConfig = StatementKey(text: "SELECT set_config($1, $2, true)")
 
     private static func begin(_ isolation: Isolation, readOnly: Bool) -> EncodedStatement {
@@ -158,8 +169,6 @@ extension Connection {
 }
 
 extension ConnectionPool {
-    private static let commit = EncodedStatement(text: "COMMIT", values: [], keepsRows: false)
-
     /// Runs `body` in a transaction on a pooled connection and commits it; rolls back when it throws.
     ///
     /// A serialization failure or deadlock runs `body` again (up to `maxRetries`, with a short jittered
@@ -187,10 +196,7 @@ extension ConnectionPool {
     public func pipelinedTransaction(
         _ options: TransactionOptions, _ statements: [SQL]
     ) async throws -> [QueryResult] {
-        // One array, sized once: this is every tenant read's path.
-        var encoded = options.encodedPrologue(reserving: statements.count + 1)
-        for statement in statements { encoded.append(try EncodedStatement(statement)) }
-        encoded.append(Self.commit)
+        let encoded = try options.encodedTransaction(statements)
         return try await withConnection { connection in
             do {
                 return try await connection.pipeline(encoded: [encoded])[0].get()
@@ -210,9 +216,7 @@ extension ConnectionPool {
         _ statements: [SQL], thenTransaction options: TransactionOptions, _ transaction: [SQL]
     ) async throws -> (first: Result<[QueryResult], any Error>, then: Result<[QueryResult], any Error>) {
         let first = try statements.map(EncodedStatement.init)
-        var then = options.encodedPrologue(reserving: transaction.count + 1)
-        for statement in transaction { then.append(try EncodedStatement(statement)) }
-        then.append(Self.commit)
+        let then = try options.encodedTransaction(transaction)
         return try await withConnection { connection in
             let results = try await connection.pipeline(encoded: [first, then])
             let then = results[1]
