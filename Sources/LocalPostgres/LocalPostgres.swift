@@ -239,23 +239,36 @@ public final class LocalPostgres: @unchecked Sendable {
         return text
     }
 
-    /// Asks the kernel for a free loopback port.
+    /// A free loopback port for a server to listen on a little later. Taken below the kernel's range of
+    /// ephemeral ports: one from that range (what binding port 0 gives) can meanwhile become the local end of
+    /// one of the many client connections a test run opens, and the server then cannot listen on it.
     public static func freePort() throws -> Int {
+        let lowest = 10_000
+        let ephemeral =
+            (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .flatMap { text in text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32_768
+        let ports = lowest..<max(ephemeral, lowest + 1_000)
+        for _ in 0..<100 {
+            let port = Int.random(in: ports)
+            if canListen(on: port) { return port }
+        }
+        throw LocalPostgresError.noFreePort
+    }
+
+    /// Whether nothing holds `port` on 127.0.0.1 now.
+    private static func canListen(on port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LocalPostgresError.noFreePort }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                bind(fd, pointer, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw LocalPostgresError.noFreePort }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
