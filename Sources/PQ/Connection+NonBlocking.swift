@@ -8,10 +8,10 @@
         /// Runs `body` with libpq in non-blocking mode when no one else is using the connection, with task
         /// cancellation reaching the server; nil (and `body` not run) when the connection is in use.
         func withoutBlockingIfFree<T>(_ body: () async throws -> T) async throws -> T? {
-            guard exclusive.wait(timeout: .now()) == .success else { return nil }
+            guard tryExclusive() else { return nil }
             defer { exclusive.signal() }
             let ticket = WorkTicket()
-            return try await withTaskCancellationHandler {
+            return try await _unsafeInheritExecutor_withTaskCancellationHandler {
                 try beginWork(ticket)
                 defer { endWork() }
                 guard PQsetnonblocking(handle, 1) == 0 else { throw connectionError() }

@@ -19,7 +19,9 @@ public final class Connection: @unchecked Sendable {
     /// Held while the handle is in use: waited for on the queue, only tried from a task.
     let exclusive = DispatchSemaphore(value: 1)
     /// Guards `cancelHandle`, `busy`, `work` and the tickets' fields, the only state touched without `exclusive`.
-    private let cancelLock = NSLock()
+    /// Taken twice for every statement and almost never contended: `Mutex`'s inline atomics, not NSLock's
+    /// pthread mutex behind a class.
+    private let cancelLock = Mutex(())
     private var cancelHandle: OpaquePointer?
     private var busy = false
     /// Counts the units of work begun, so a cancel sent late reaches only the work it was asked for.
@@ -37,6 +39,8 @@ public final class Connection: @unchecked Sendable {
     private static let numbers = Atomic<UInt64>(0)
 
     public let createdAt: Date
+    /// `createdAt` on the coarse monotonic clock, for the pool's lifetime check on every return.
+    let openedAt = CoarseClock.nanoseconds()
     /// More distinct statements than this run unnamed, so dynamic SQL cannot grow the cache without bound.
     public static let preparedStatementLimit = 1_000
 
@@ -151,12 +155,15 @@ public final class Connection: @unchecked Sendable {
     /// The connection's transaction state, as libpq last saw it.
     public var transactionStatus: TransactionStatus {
         get async {
-            // Reading libpq's field never blocks: no need to go through the queue when nothing else runs.
-            if let status = withExclusiveIfFree({ TransactionStatus(PQtransactionStatus($0.handle)) }) {
-                return status
-            }
+            if let status = transactionStatusIfFree { return status }
             return (try? await run { TransactionStatus(PQtransactionStatus($0.handle)) }) ?? .unknown
         }
+    }
+
+    /// `transactionStatus` read on the spot, nil when another task is using the connection. Reading libpq's
+    /// field never blocks: no need to go through the queue (or an async frame) when nothing else runs.
+    var transactionStatusIfFree: TransactionStatus? {
+        withExclusiveIfFree { TransactionStatus(PQtransactionStatus($0.handle)) }
     }
 
     /// Whether the connection still works, judged without a round trip: a server that went away has
@@ -180,9 +187,17 @@ public final class Connection: @unchecked Sendable {
         return await isAlive()
     }
 
+    /// Takes `exclusive` if it is free, without waiting.
+    func tryExclusive() -> Bool {
+        exclusive.wait(timeout: Self.withoutWaiting) == .success
+    }
+
+    /// A deadline long past: `DispatchTime.now()` would read the clock for every statement only to say the same.
+    private static let withoutWaiting = DispatchTime(uptimeNanoseconds: 1)
+
     /// Runs a short, non-blocking `body` on the calling thread when no one else is using the connection.
     private func withExclusiveIfFree<T>(_ body: (Connection) -> T) -> T? {
-        guard exclusive.wait(timeout: .now()) == .success else { return nil }
+        guard tryExclusive() else { return nil }
         defer { exclusive.signal() }
         return body(self)
     }
@@ -227,7 +242,7 @@ public final class Connection: @unchecked Sendable {
     /// Marks the connection busy with `ticket`'s work (so cancelling reaches the server); call with
     /// `exclusive` held.
     func beginWork(_ ticket: WorkTicket) throws {
-        let cancelled = cancelLock.withLock {
+        let cancelled = cancelLock.withLock { _ in
             busy = true
             work &+= 1
             ticket.work = work
@@ -244,7 +259,7 @@ public final class Connection: @unchecked Sendable {
     }
 
     func endWork() {
-        cancelLock.withLock { busy = false }
+        cancelLock.withLock { _ in busy = false }
     }
 
     /// Asks the server to cancel what this connection is running; PQcancel is the thread-safe way to do so.
@@ -256,7 +271,7 @@ public final class Connection: @unchecked Sendable {
     /// dropped (the server may still see it late, as any cancel can arrive late). Only `ticket`'s work is
     /// cancelled: not another task's that runs meanwhile, nor whatever runs after it.
     func requestCancel(_ ticket: WorkTicket) {
-        let target = cancelLock.withLock { () -> UInt64? in
+        let target = cancelLock.withLock { _ -> UInt64? in
             ticket.cancelled = true
             guard busy, cancelHandle != nil, let mine = ticket.work, mine == work else { return nil }
             return mine
@@ -266,7 +281,7 @@ public final class Connection: @unchecked Sendable {
         // the others are busy, and one cancel stuck on an unreachable server holds up no other.
         DispatchQueue(label: "pq.cancel").async { [self] in
             // `self` is held until this returns, so the handle (freed in deinit) outlives the call.
-            guard let handle = cancelLock.withLock({ busy && work == target ? cancelHandle : nil }) else { return }
+            guard let handle = cancelLock.withLock({ _ in busy && work == target ? cancelHandle : nil }) else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(handle, &buffer, Int32(buffer.count))
         }

@@ -44,7 +44,7 @@ public final class ConnectionPool: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     /// `configuration.maxLifetime`, converted once rather than for every connection returned.
-    private let maxLifetimeSeconds: Double
+    private let maxLifetimeNanoseconds: UInt64
 
     private struct State: ~Copyable {
         var idle: [Connection] = []
@@ -56,18 +56,18 @@ public final class ConnectionPool: Sendable {
         var sweeping = false
 
         /// What a caller gets without waiting: an idle connection (one watched by the caller's own thread if
-        /// there is one), the right to open one, nil when it must wait, or an error once the pool is closed.
-        mutating func take(limit: Int, preferring watcher: ObjectIdentifier?) -> Result<Handout, PostgresError>? {
-            if closed { return .failure(PostgresError(.poolClosed, message: "the pool is closed")) }
+        /// there is one), the right to open one, or neither.
+        mutating func take(limit: Int, preferring watcher: ObjectIdentifier?) -> Taking {
+            if closed { return .closed }
             // Callers already in line come first.
-            guard waiters.isEmpty else { return nil }
+            guard waiters.isEmpty else { return .wait }
             if let watcher, let index = idle.lastIndex(where: { $0.watcher == watcher }) {
-                return .success(.connection(idle.remove(at: index)))
+                return .handout(.connection(idle.remove(at: index)))
             }
-            if let connection = idle.popLast() { return .success(.connection(connection)) }
-            guard open < limit else { return nil }
+            if let connection = idle.popLast() { return .handout(.connection(connection)) }
+            guard open < limit else { return .wait }
             open += 1
-            return .success(.slot)
+            return .handout(.slot)
         }
 
         mutating func removeWaiter(_ id: Int) -> Waiter? {
@@ -82,6 +82,16 @@ public final class ConnectionPool: Sendable {
         case slot
     }
 
+    /// What a look at the pool gives. Not a `Result` with the error in it: lending is the hot path, and an
+    /// optional result carrying a `PostgresError` was copied through generic value witnesses on every call.
+    private enum Taking {
+        case handout(Handout)
+        case wait
+        case closed
+    }
+
+    private static var closedError: PostgresError { PostgresError(.poolClosed, message: "the pool is closed") }
+
     private struct Waiter {
         let id: Int
         let continuation: CheckedContinuation<Handout, any Error>
@@ -92,7 +102,8 @@ public final class ConnectionPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         let lifetime = configuration.maxLifetime.components
-        maxLifetimeSeconds = Double(lifetime.seconds) + Double(lifetime.attoseconds) / 1e18
+        let (seconds, overflow) = UInt64(clamping: lifetime.seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        maxLifetimeNanoseconds = overflow ? .max : seconds &+ UInt64(clamping: lifetime.attoseconds / 1_000_000_000)
     }
 
     /// Connections open now, and callers waiting for one: for metrics.
@@ -127,7 +138,7 @@ public final class ConnectionPool: Sendable {
             return (connections, waiters)
         }
         for waiter in waiters {
-            waiter.continuation.resume(throwing: PostgresError(.poolClosed, message: "the pool is closed"))
+            waiter.continuation.resume(throwing: Self.closedError)
         }
         for connection in connections { await connection.close() }
     }
@@ -140,10 +151,10 @@ public final class ConnectionPool: Sendable {
         let here = Connection.currentWatcher
         while true {
             let handout: Handout
-            if let now = state.withLock({ $0.take(limit: configuration.maxConnections, preferring: here) }) {
-                handout = try now.get()
-            } else {
-                handout = try await wait(preferring: here)
+            switch state.withLock({ $0.take(limit: configuration.maxConnections, preferring: here) }) {
+            case .handout(let now): handout = now
+            case .closed: throw Self.closedError
+            case .wait: handout = try await wait(preferring: here)
             }
             switch handout {
             case .connection(let connection):
@@ -183,9 +194,14 @@ public final class ConnectionPool: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let (queued, startSweeper) = state.withLock { state -> (Bool, Bool) in
                     // Something may have come back since the first look: take it rather than queue.
-                    if let now = state.take(limit: configuration.maxConnections, preferring: watcher) {
-                        continuation.resume(with: now)
+                    switch state.take(limit: configuration.maxConnections, preferring: watcher) {
+                    case .handout(let now):
+                        continuation.resume(returning: now)
                         return (false, false)
+                    case .closed:
+                        continuation.resume(throwing: Self.closedError)
+                        return (false, false)
+                    case .wait: break
                     }
                     state.waiters.append(Waiter(id: id, continuation: continuation, deadline: deadline))
                     defer { state.sweeping = true }
@@ -240,9 +256,15 @@ public final class ConnectionPool: Sendable {
     private func release(_ connection: Connection) async {
         // A connection returned mid-transaction (a caller's bug or an error path) is rolled back or dropped,
         // so nothing of one caller's transaction reaches the next.
-        var reusable = -connection.createdAt.timeIntervalSinceNow < maxLifetimeSeconds
+        var reusable = CoarseClock.nanoseconds() - connection.openedAt < maxLifetimeNanoseconds
         if reusable {
-            switch await connection.transactionStatus {
+            let status: TransactionStatus
+            if let now = connection.transactionStatusIfFree {
+                status = now
+            } else {
+                status = await connection.transactionStatus
+            }
+            switch status {
             case .idle: break
             case .inTransaction, .failedTransaction:
                 reusable = (try? await connection.simpleQuery("ROLLBACK")) != nil

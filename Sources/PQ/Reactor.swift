@@ -65,6 +65,9 @@
         private let wakeRead: Int32
         private let wakeWrite: Int32
         private let lock = Locked(Watch())
+        /// Jobs this reactor's own thread enqueued (the continuations it resumes, mostly): touched by that
+        /// thread only, so they need no lock, where `Watch.jobs` costs a lock for every statement.
+        nonisolated(unsafe) private var ownJobs: [UnownedJob] = []
 
         /// What the reactor knows of the sockets it watches, and its queue of jobs; guarded by `lock`.
         private struct Watch {
@@ -141,7 +144,7 @@
             // No socket (the connection is gone): nothing to wait for; the caller finds out from libpq.
             guard socket >= 0 else { return }
             let lasting = !orWritable && Reactor.current === self
-            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            await _unsafeInheritExecutor_withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let registration = lock.withLock { watch -> Registration? in
                     let index = watch.entry(socket, owner: owner)
                     watch.sockets[index].waiter = continuation
@@ -195,6 +198,10 @@
 
         func enqueue(_ job: consuming ExecutorJob) {
             let job = UnownedJob(job)
+            if Reactor.current === self {
+                ownJobs.append(job)
+                return
+            }
             let wake = lock.withLock { watch in
                 watch.jobs.append(job)
                 defer { watch.sleeping = false }
@@ -218,7 +225,13 @@
                 // while there is work, otherwise until a socket is ready or a job arrives.
                 lock.withLock { watch in
                     swap(&pendingJobs, &watch.jobs)
-                    watch.sleeping = pendingJobs.isEmpty
+                    watch.sleeping = pendingJobs.isEmpty && ownJobs.isEmpty
+                }
+                if pendingJobs.isEmpty {
+                    swap(&pendingJobs, &ownJobs)
+                } else {
+                    pendingJobs.append(contentsOf: ownJobs)
+                    ownJobs.removeAll(keepingCapacity: true)
                 }
                 for job in pendingJobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
                 let timeout: Int32 = pendingJobs.isEmpty ? -1 : 0

@@ -79,6 +79,22 @@ import Testing
         #expect(second.1 == nil || second.1 == "")
     }
 
+    @Test func aConnectionOlderThanTheMaximumLifetimeIsReplacedAndAYoungerOneKept() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let pool = ConnectionPool(
+            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, maxLifetime: .seconds(2)))
+        func backend() async throws -> Int {
+            try await pool.withConnection { try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
+        }
+        let first = try await backend()
+        #expect(try await backend() == first, "a young connection goes back to the pool")
+        try await Task.sleep(for: .milliseconds(2_100))
+        // The age is checked when a connection comes back: the old one serves this caller, then is closed.
+        #expect(try await backend() == first)
+        #expect(try await backend() != first, "the next caller gets a new connection")
+        await pool.close()
+    }
+
     @Test func aTransactionLeftOpenIsRolledBackOnReturn() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
         let pool = database.pool(maxConnections: 1)
