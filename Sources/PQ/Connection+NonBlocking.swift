@@ -11,6 +11,8 @@
             guard tryExclusive() else { return nil }
             defer { exclusive.signal() }
             let ticket = WorkTicket()
+            // The executor-inheriting form: the `isolation:` one hops to the caller's executor on the way in and
+            // out, and with a task executor preference every hop locks the task's status to look the preference up.
             return try await _unsafeInheritExecutor_withTaskCancellationHandler {
                 try beginWork(ticket)
                 defer { endWork() }
