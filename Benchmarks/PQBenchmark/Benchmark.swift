@@ -17,8 +17,10 @@ struct Benchmark: Sendable {
         var errors: Int
         var seconds: Double
         var latencies: [UInt64]
-        /// CPU time of this process (all its threads) during the measured window.
+        /// CPU time of this process (all its threads) during the measured window, and the part of it spent in
+        /// user space (the rest is the kernel's, mostly the sockets').
         var cpuSeconds = 0.0
+        var userSeconds = 0.0
 
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
@@ -42,6 +44,7 @@ struct Benchmark: Sendable {
                 "mode=\(options.mode.rawValue) executor=\(executor) connections=\(connections) clients=\(options.clients) "
                 + "duration=\(seconds) \(figures) errors=\(errors) "
                 + String(format: "cpu_us_per_tx=%.1f", cpuSeconds * 1e6 / Double(max(transactions, 1)))
+                + String(format: " user_us_per_tx=%.2f", userSeconds * 1e6 / Double(max(transactions, 1)))
                 + " served=\(served)"
         }
     }
@@ -62,11 +65,12 @@ struct Benchmark: Sendable {
         let measureFrom = start + UInt64(options.warmup * 1e9)
         let measureUntil = measureFrom + UInt64(options.duration * 1e9)
         // The process's CPU time at both ends of the measured window, read on a thread of its own.
-        let cpuMeter = Task.detached { () -> Double in
+        let cpuMeter = Task.detached { () -> (Double, Double) in
             try? await Task.sleep(for: .nanoseconds(Int64(measureFrom) - Int64(now())))
             let before = processCPUSeconds()
             try? await Task.sleep(for: .nanoseconds(Int64(measureUntil) - Int64(now())))
-            return processCPUSeconds() - before
+            let after = processCPUSeconds()
+            return (after.total - before.total, after.user - before.user)
         }
         let perClient = try await withThrowingTaskGroup(of: Report.self) { group in
             for client in 0..<options.clients {
@@ -87,7 +91,7 @@ struct Benchmark: Sendable {
         }
         await pool.close()
         var total = Report(transactions: 0, errors: 0, seconds: options.duration, latencies: [])
-        total.cpuSeconds = await cpuMeter.value
+        (total.cpuSeconds, total.userSeconds) = await cpuMeter.value
         for report in perClient {
             total.transactions += report.transactions
             total.served += report.served
@@ -131,6 +135,10 @@ struct Benchmark: Sendable {
             if began >= measureUntil { break }
             let id = Int(random.next() % UInt64(options.rows)) + 1
             var failed = false
+            if options.busyNanoseconds > 0 {
+                let until = now() + options.busyNanoseconds
+                while now() < until {}
+            }
             do {
                 try await read(id)
             } catch {
@@ -187,12 +195,12 @@ struct BenchmarkError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// User and system CPU time of the whole process.
-func processCPUSeconds() -> Double {
+/// CPU time of the whole process (user and system), and its user part.
+func processCPUSeconds() -> (total: Double, user: Double) {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    return (seconds(usage.ru_utime) + seconds(usage.ru_stime), seconds(usage.ru_utime))
 }
 
 /// Monotonic nanoseconds.

@@ -20,10 +20,14 @@ struct BenchmarkOptions: Sendable {
     /// Each client holds one of the pool's connections for the whole run, as a pgbench client holds its own,
     /// instead of borrowing one for each read: what is left of the gap is then the statement's path alone.
     var holdConnections = false
+    /// Nanoseconds of busy waiting before each read: client CPU that touches no memory, to see how the
+    /// server's CPU per read follows the client's.
+    var busyNanoseconds: UInt64 = 0
 
     static let usage = """
         usage: pq-benchmark --conninfo CONNINFO [--mode read|tenant] [--clients 32] [--duration 15]
                             [--warmup 3] [--rows 100000] [--executor global|pq] [--connections borrowed|held]
+                            [--busy-ns 0]
         (CONCORD_BENCH_DATABASE_URL stands in for --conninfo)
         """
 
@@ -55,6 +59,7 @@ struct BenchmarkOptions: Sendable {
                     throw UsageError(description: "--connections is borrowed or held, not \(value)")
                 }
                 options.holdConnections = value == "held"
+            case "--busy-ns": options.busyNanoseconds = try number(flag, value)
             default: throw UsageError(description: "unknown option \(flag)")
             }
         }

@@ -222,6 +222,7 @@
             var drain = [UInt8](repeating: 0, count: 64)
             var pendingJobs: [UnownedJob] = []
             let unasked = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
+            let executor = asUnownedTaskExecutor()
             while true {
                 // Run the jobs of tasks that prefer this thread, then look at the sockets: without waiting
                 // while there is work, otherwise until a socket is ready or a job arrives.
@@ -235,7 +236,7 @@
                     pendingJobs.append(contentsOf: ownJobs)
                     ownJobs.removeAll(keepingCapacity: true)
                 }
-                for job in pendingJobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
+                for job in pendingJobs { job.runSynchronously(on: executor) }
                 let timeout: Int32 = pendingJobs.isEmpty ? -1 : 0
                 pendingJobs.removeAll(keepingCapacity: true)
                 let count = events.withUnsafeMutableBufferPointer {

@@ -37,7 +37,9 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
 
         public mutating func appendInterpolation(_ value: some PostgresEncodable) {
             parameters.append(value)
-            text += "$\(parameters.count)"
+            // Not "$\(count)": a nested interpolation costs more than the rest of building the statement.
+            text += "$"
+            text += String(parameters.count)
         }
 
         /// Inserts text into the statement as it is; only for trusted, constant fragments.

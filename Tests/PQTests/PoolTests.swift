@@ -25,11 +25,14 @@ import Testing
         // One sweeper serves every waiter's deadline: it sleeps on the first waiter's, which is served here, and
         // must then move on to the second's rather than forget it.
         let database = try await TestDatabase.shared.create(migrated: false)
+        // Long enough for the first waiter to be seen in line and served before its own time is up, on a
+        // machine busy with every other suite: seen too late, it would have left the line already.
+        let timeout = Duration.seconds(3)
         let pool = ConnectionPool(
-            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: .milliseconds(400)))
+            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: timeout))
         let held = await HeldConnection.take(from: pool)
         let served = HeldConnection.asking(pool)
-        while await pool.statistics.waiting < 1 { await Task.yield() }
+        try #require(await eventually(within: timeout) { await pool.statistics.waiting == 1 })
         try await held.release()
         await served.holds()
         let start = ContinuousClock.now
@@ -37,7 +40,7 @@ import Testing
             try await pool.withConnection { try await $0.query("SELECT 1") }
         }
         #expect(error?.kind == .poolTimeout)
-        #expect(ContinuousClock.now - start >= .milliseconds(400))
+        #expect(ContinuousClock.now - start >= timeout)
         #expect(await pool.statistics.waiting == 0)
         try await served.release()
     }
@@ -54,7 +57,7 @@ import Testing
         for index in 0..<5 {
             waiters.append(Task { try await pool.withConnection { _ in await order.append(index) } })
             // Let each waiter queue up before the next one arrives.
-            while await pool.statistics.waiting < index + 1 { await Task.yield() }
+            try #require(await eventually(within: .seconds(60)) { await pool.statistics.waiting == index + 1 })
         }
         try await held.release()
         for waiter in waiters { try await waiter.value }
@@ -160,6 +163,17 @@ import Testing
         }
         #expect(values.isEmpty)
     }
+}
+
+/// Whether `condition` holds within `limit`, looked at every millisecond: a loop of `Task.yield()` would hog a
+/// thread of the cooperative pool, and one without a limit hangs the run when what it waits for came and went.
+private func eventually(within limit: Duration, _ condition: () async -> Bool) async -> Bool {
+    let end = ContinuousClock.now + limit
+    while ContinuousClock.now < end {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return await condition()
 }
 
 actor Recorder {
