@@ -11,8 +11,10 @@
             guard tryExclusive() else { return nil }
             defer { exclusive.signal() }
             let ticket = WorkTicket()
-            // The executor-inheriting form: the `isolation:` one hops to the caller's executor on the way in and
-            // out, and with a task executor preference every hop locks the task's status to look the preference up.
+            // The executor-inheriting form: the `isolation:` one adds hops to the caller's executor around the
+            // handler, and with a task executor preference every hop locks the task's status to look the preference
+            // up. (The operation closure itself still hops once: the standard library declares its type without
+            // NonisolatedNonsendingByDefault, so it is `@concurrent`.)
             return try await _unsafeInheritExecutor_withTaskCancellationHandler {
                 try beginWork(ticket)
                 defer { endWork() }
@@ -30,7 +32,7 @@
         func runPipelineWithoutBlocking(
             _ segments: [[EncodedStatement]]
         ) async throws -> [Result<[QueryResult], any Error>] {
-            var reading = PipelineReading(expected: try sendPipeline(segments), segments: segments.count)
+            var reading = PipelineReading(expected: try sendPipeline(segments), segments: segments)
             if let error = await flushWithoutBlocking() { reading.outcome.fail(error) }
             let socket = PQsocket(handle)
             while !reading.outcome.isComplete {
@@ -133,6 +135,7 @@
         /// Where the reading of a pipeline's results stands.
         private struct PipelineReading {
             let expected: [Expected]
+            let segments: [[EncodedStatement]]
             var next = 0
             /// libpq ends each command's results with a NULL, read before the next command's (a sync point's
             /// result has none).
@@ -140,9 +143,10 @@
             /// Complete once every sync point has been read, or the connection is gone.
             var outcome: PipelineOutcome
 
-            init(expected: [Expected], segments: Int) {
+            init(expected: [Expected], segments: [[EncodedStatement]]) {
                 self.expected = expected
-                outcome = PipelineOutcome(segments: segments)
+                self.segments = segments
+                outcome = PipelineOutcome(segments: segments.count)
             }
         }
 
@@ -179,7 +183,7 @@
                 }
                 reading.next += 1
                 guard let result else {
-                    reading.outcome.record(connectionError(), for: item)
+                    reading.outcome.record(connectionError(), query: Self.text(of: item, in: reading.segments))
                     if PQstatus(handle) != CONNECTION_OK { reading.outcome.fail(connectionError()) }
                     continue
                 }
@@ -188,13 +192,13 @@
                     PQclear(result)
                     reading.outcome.record(
                         PostgresError(.server, message: "skipped: an earlier statement in the pipeline failed"),
-                        for: item)
+                        query: Self.text(of: item, in: reading.segments))
                     continue
                 }
                 do {
-                    if let rows = try take(result, for: item) { reading.outcome.append(rows) }
+                    if let rows = try take(result, for: item, of: reading.segments) { reading.outcome.append(rows) }
                 } catch {
-                    reading.outcome.record(error, for: item)
+                    reading.outcome.record(error, query: Self.text(of: item, in: reading.segments))
                 }
             }
             if PQstatus(handle) != CONNECTION_OK && !reading.outcome.isComplete {

@@ -39,7 +39,8 @@ public final class Connection: @unchecked Sendable {
     private static let numbers = Atomic<UInt64>(0)
 
     public let createdAt: Date
-    /// `createdAt` on the coarse monotonic clock, for the pool's lifetime check on every return.
+    /// `createdAt` on the coarse monotonic clock, for the pool's lifetime check on every return. Unlike `Date`,
+    /// that clock stands still while the machine is suspended and does not jump with the wall clock.
     let openedAt = CoarseClock.nanoseconds()
     /// More distinct statements than this run unnamed, so dynamic SQL cannot grow the cache without bound.
     public static let preparedStatementLimit = 1_000
@@ -192,8 +193,10 @@ public final class Connection: @unchecked Sendable {
         exclusive.wait(timeout: Self.withoutWaiting) == .success
     }
 
-    /// A deadline long past: `DispatchTime.now()` would read the clock for every statement only to say the same.
-    private static let withoutWaiting = DispatchTime(uptimeNanoseconds: 1)
+    /// `DISPATCH_TIME_NOW` itself (raw 0, as Linux's Dispatch keeps it): a try that fails returns at once. Any
+    /// other deadline, even one long past, goes to a timed wait (two clock reads and a futex call, 0.1 ms measured),
+    /// and `DispatchTime.now()` also reads the clock for every statement.
+    private static let withoutWaiting = DispatchTime(uptimeNanoseconds: 0)
 
     /// Runs a short, non-blocking `body` on the calling thread when no one else is using the connection.
     private func withExclusiveIfFree<T>(_ body: (Connection) -> T) -> T? {
@@ -319,9 +322,9 @@ public final class Connection: @unchecked Sendable {
                 continue
             }
             do {
-                if let rows = try take(try readResult(), for: item) { outcome.append(rows) }
+                if let rows = try take(try readResult(), for: item, of: segments) { outcome.append(rows) }
             } catch {
-                outcome.record(error, for: item)
+                outcome.record(error, query: Self.text(of: item, in: segments))
                 if PQstatus(handle) != CONNECTION_OK {
                     outcome.fail(error)
                     break
@@ -334,12 +337,12 @@ public final class Connection: @unchecked Sendable {
 
     /// Takes one pipeline result, blocking or not: a prepare's is checked, freed and its statement cached; a
     /// statement's result becomes its rows. Throws the server's error for either.
-    func take(_ result: OpaquePointer, for item: Expected) throws -> QueryResult? {
+    func take(_ result: OpaquePointer, for item: Expected, of segments: [[EncodedStatement]]) throws -> QueryResult? {
         switch item {
-        case .prepare(let text, let name):
+        case .prepare(let position, let name):
             defer { PQclear(result) }
             try check(result)
-            preparedStatements[StatementKey(text: text)] = name
+            preparedStatements[segments[position.segment][position.index].key] = name
             return nil
         case .rows:
             let rows = QueryResult(taking: result)
@@ -366,12 +369,15 @@ public final class Connection: @unchecked Sendable {
         var expected: [Expected] = []
         expected.reserveCapacity(segments.reduce(segments.count) { $0 + $1.count })
         do {
-            for statements in segments {
+            for segment in segments.indices {
                 // Names prepared earlier in this segment only: an error skips the rest of its segment, preparing
                 // included, so a name from an earlier segment may never have been made.
                 var preparing: [StatementKey: String] = [:]
-                for statement in statements {
-                    try send(statement, preparing: &preparing, into: &expected)
+                let statements = segments[segment]
+                for index in statements.indices {
+                    try send(
+                        statements[index], at: Position(segment: segment, index: index), preparing: &preparing,
+                        into: &expected)
                 }
                 guard PQpipelineSync(handle) == 1 else { throw connectionError() }
                 expected.append(.sync)
@@ -394,44 +400,59 @@ public final class Connection: @unchecked Sendable {
         #endif
     }
 
+    /// A result the pipeline's reader expects, naming its statement by position: no text or key to copy (and
+    /// retain) for every statement sent and every result read, only looked up for an error or a new name.
     enum Expected {
-        case prepare(text: String, name: String)
-        case rows(text: String)
+        case prepare(Position, name: String)
+        case rows(Position)
         /// A statement whose result is checked and freed, not returned.
-        case effect(text: String)
+        case effect(Position)
         /// The end of a segment.
         case sync
+    }
 
-        var text: String {
-            switch self {
-            case .prepare(let text, _), .rows(let text), .effect(let text): return text
-            case .sync: return ""
-            }
+    struct Position {
+        let segment: Int
+        let index: Int
+    }
+
+    /// The text of the statement `item` stands for, for an error to name.
+    static func text(of item: Expected?, in segments: [[EncodedStatement]]) -> String? {
+        switch item {
+        case .prepare(let position, _), .rows(let position), .effect(let position):
+            return segments[position.segment][position.index].text
+        case .sync, nil: return nil
         }
     }
 
     /// Queues one statement, preparing it first when this connection has not seen it (in this segment either).
     private func send(
-        _ statement: EncodedStatement, preparing: inout [StatementKey: String], into expected: inout [Expected]
+        _ statement: EncodedStatement, at position: Position, preparing: inout [StatementKey: String],
+        into expected: inout [Expected]
     ) throws {
-        let key = statement.key
-        var name = preparedStatements[key] ?? preparing[key]
+        var name = preparedStatements[statement.key]
+        if name == nil { name = preparing[statement.key] }
         if name == nil && preparedStatements.count < Self.preparedStatementLimit {
             statementCounter += 1
             let newName = "pq_\(statementCounter)"
-            preparing[key] = newName
+            preparing[statement.key] = newName
             guard PQsendPrepare(handle, newName, statement.text, Int32(statement.values.count), nil) == 1 else {
                 throw connectionError()
             }
-            expected.append(.prepare(text: statement.text, name: newName))
+            expected.append(.prepare(position, name: newName))
             name = newName
         }
-        let sent = statement.withCValues { values in
-            if let name { return sendPrepared(name, values) }
-            return PQsendQueryParams(handle, statement.text, Int32(values.count), nil, values.baseAddress, nil, nil, 1)
+        let sent: Int32
+        if let name {
+            sent = statement.withCValues { sendPrepared(name, $0) }
+        } else {
+            let text = statement.text
+            sent = statement.withCValues { values in
+                PQsendQueryParams(handle, text, Int32(values.count), nil, values.baseAddress, nil, nil, 1)
+            }
         }
         guard sent == 1 else { throw connectionError() }
-        expected.append(statement.keepsRows ? .rows(text: statement.text) : .effect(text: statement.text))
+        expected.append(statement.keepsRows ? .rows(position) : .effect(position))
     }
 
     /// The next command's result; libpq follows each with a NULL, which is consumed here.

@@ -103,7 +103,8 @@ public final class ConnectionPool: Sendable {
         self.logger = logger
         let lifetime = configuration.maxLifetime.components
         let (seconds, overflow) = UInt64(clamping: lifetime.seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        maxLifetimeNanoseconds = overflow ? .max : seconds &+ UInt64(clamping: lifetime.attoseconds / 1_000_000_000)
+        let (total, over) = seconds.addingReportingOverflow(UInt64(clamping: lifetime.attoseconds / 1_000_000_000))
+        maxLifetimeNanoseconds = overflow || over ? .max : total
     }
 
     /// Connections open now, and callers waiting for one: for metrics.
@@ -256,7 +257,7 @@ public final class ConnectionPool: Sendable {
     private func release(_ connection: Connection) async {
         // A connection returned mid-transaction (a caller's bug or an error path) is rolled back or dropped,
         // so nothing of one caller's transaction reaches the next.
-        var reusable = CoarseClock.nanoseconds() - connection.openedAt < maxLifetimeNanoseconds
+        var reusable = CoarseClock.nanoseconds() &- connection.openedAt < maxLifetimeNanoseconds
         if reusable {
             let status: TransactionStatus
             if let now = connection.transactionStatusIfFree {

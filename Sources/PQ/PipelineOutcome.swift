@@ -14,10 +14,10 @@ struct PipelineOutcome {
     mutating func append(_ result: QueryResult) { rows.append(result) }
 
     /// Keeps the first error of the current segment, naming the statement it came from.
-    mutating func record(_ error: any Error, for item: Connection.Expected?) {
+    mutating func record(_ error: any Error, query: @autoclosure () -> String?) {
         guard firstError == nil else { return }
-        if var error = error as? PostgresError, let item {
-            error.query = item.text
+        if var error = error as? PostgresError, let query = query() {
+            error.query = query
             firstError = error
         } else {
             firstError = error
@@ -35,7 +35,7 @@ struct PipelineOutcome {
     /// `error`.
     mutating func fail(_ error: any Error) {
         while segments.count < segmentCount {
-            record(error, for: nil)
+            record(error, query: nil)
             endSegment()
         }
     }

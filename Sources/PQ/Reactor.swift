@@ -144,8 +144,7 @@
             // No socket (the connection is gone): nothing to wait for; the caller finds out from libpq.
             guard socket >= 0 else { return }
             let lasting = !orWritable && Reactor.current === self
-            // Inheriting the caller's executor, like the statement around it: no hop in and out (see
-            // `withoutBlockingIfFree`).
+            // Inheriting the caller's executor: no hops to it around the continuation (see `withoutBlockingIfFree`).
             await _unsafeInheritExecutor_withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let registration = lock.withLock { watch -> Registration? in
                     let index = watch.entry(socket, owner: owner)

@@ -27,12 +27,12 @@ import Testing
         let database = try await TestDatabase.shared.create(migrated: false)
         // Long enough for the first waiter to be seen in line and served before its own time is up, on a
         // machine busy with every other suite: seen too late, it would have left the line already.
-        let timeout = Duration.seconds(3)
+        let timeout = Duration.seconds(6)
         let pool = ConnectionPool(
             PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, acquireTimeout: timeout))
         let held = await HeldConnection.take(from: pool)
         let served = HeldConnection.asking(pool)
-        try #require(await eventually(within: timeout) { await pool.statistics.waiting == 1 })
+        try #require(await eventually(within: timeout / 3) { await pool.statistics.waiting == 1 })
         try await held.release()
         await served.holds()
         let start = ContinuousClock.now
@@ -84,14 +84,16 @@ import Testing
 
     @Test func aConnectionOlderThanTheMaximumLifetimeIsReplacedAndAYoungerOneKept() async throws {
         let database = try await TestDatabase.shared.create(migrated: false)
+        // Time enough to connect and read twice on a loaded machine before the connection is old.
+        let lifetime = Duration.seconds(5)
         let pool = ConnectionPool(
-            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, maxLifetime: .seconds(2)))
+            PoolConfiguration(conninfo: database.conninfo, maxConnections: 1, maxLifetime: lifetime))
         func backend() async throws -> Int {
             try await pool.withConnection { try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
         }
         let first = try await backend()
         #expect(try await backend() == first, "a young connection goes back to the pool")
-        try await Task.sleep(for: .milliseconds(2_100))
+        try await Task.sleep(for: lifetime + .milliseconds(100))
         // The age is checked when a connection comes back: the old one serves this caller, then is closed.
         #expect(try await backend() == first)
         #expect(try await backend() != first, "the next caller gets a new connection")
@@ -176,6 +178,11 @@ private func eventually(within limit: Duration, _ condition: () async -> Bool) a
     return await condition()
 }
 
+actor Flag {
+    private(set) var isSet = false
+    func set() { isSet = true }
+}
+
 actor Recorder {
     private(set) var values: [Int] = []
     func append(_ value: Int) { values.append(value) }
@@ -199,9 +206,21 @@ private struct HeldConnection {
         let holding = Gate(parties: 2)
         let release = Gate(parties: 2)
         let holder = Task {
-            try await pool.withConnection { _ in
-                await holding.arrive()
-                await release.arrive()
+            let held = Flag()
+            do {
+                try await pool.withConnection { _ in
+                    await held.set()
+                    await holding.arrive()
+                    await release.arrive()
+                }
+            } catch {
+                // Never held (timed out in line): pass both gates anyway, so that `holds()` and `release()`
+                // return and `release()` throws the error, instead of the test waiting for ever.
+                if await !held.isSet {
+                    await holding.arrive()
+                    await release.arrive()
+                }
+                throw error
             }
         }
         return HeldConnection(holder: holder, holding: holding, gate: release)
