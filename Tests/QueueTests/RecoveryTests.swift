@@ -81,7 +81,9 @@ import Testing
         }
         let worker = QueueWorker(
             pool: db.pool(user: "concord_worker"), registry: registry,
-            configuration: fastConfiguration("w", shutdownDeadline: .milliseconds(500)))
+            // Long enough that the quick job, released after the stop begins, finishes inside it on a loaded
+            // machine (500 ms was missed in a CI run); the stuck one holds out to the end of it either way.
+            configuration: fastConfiguration("w", shutdownDeadline: .seconds(5)))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: [worker], logger: Logger(label: "test")))
         let running = Task { try await group.run() }
