@@ -161,9 +161,16 @@ actor OutcomeLog {
     func finish() { finished = true }
 
     /// The last `count` answers to requests sent after the outage are all 200.
+    /// Whether the last `count` answers were 200: since the outage ended, once it began (none before it ended).
     func lastAreOK(_ count: Int) -> Bool {
-        guard let outageEnd else { return false }
-        let after = outcomes.filter { $0.start >= outageEnd }
-        return after.count >= count && after.suffix(count).allSatisfy { $0.status == 200 }
+        let considered: [Outcome]
+        if let outageEnd {
+            considered = outcomes.filter { $0.start >= outageEnd }
+        } else if outageStart == nil {
+            considered = outcomes
+        } else {
+            return false
+        }
+        return considered.count >= count && considered.suffix(count).allSatisfy { $0.status == 200 }
     }
 }

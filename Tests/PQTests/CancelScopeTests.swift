@@ -27,14 +27,19 @@ import Testing
         let database = try await TestDatabase.shared.create(migrated: false)
         let connection = try await Connection.connect(database.conninfo)
         let monitor = try await Connection.connect(database.conninfo)
+        // The monitor holds the lock the statement waits for, so it runs until the monitor lets go, however slow
+        // the machine: a cancel that reached the server would end it.
+        try await monitor.query("SELECT pg_advisory_lock(42)")
         let running = Task {
-            try await connection.query("SELECT pg_sleep(3), 7::int4 AS n")[0].decode("n", as: Int.self)
+            try await connection.query("SELECT pg_advisory_lock(42), 7::int4 AS n")[0].decode("n", as: Int.self)
         }
-        // The other task must find the connection busy with it: wait until the server runs it (long enough
-        // that a loaded machine still sees it), but never past its end.
-        let deadline = ContinuousClock.now + .seconds(10)
+        // The other task must find the connection busy with it: wait until the server runs it.
+        let deadline = ContinuousClock.now + .seconds(30)
         while try await monitor.query(
-            "SELECT count(*)::int8 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(3)%'"
+            """
+            SELECT count(*)::int8 FROM pg_stat_activity
+            WHERE state = 'active' AND query LIKE 'SELECT pg_advisory_lock(42), 7%'
+            """
         )[0].decode(0, as: Int.self) == 0 {
             try #require(ContinuousClock.now < deadline, "the statement was never seen running")
             try await Task.sleep(for: .milliseconds(10))
@@ -42,6 +47,9 @@ import Testing
         let waiting = Task { try await connection.query("SELECT 8::int4 AS n") }
         try await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
+        // Time for a wrongly sent cancel to reach the server before the statement can end.
+        try await Task.sleep(for: .milliseconds(500))
+        try await monitor.query("SELECT pg_advisory_unlock(42)")
         #expect(try await running.value == 7)
         let cancelled = await #expect(throws: PostgresError.self) { try await waiting.value }
         #expect(cancelled?.kind == .queryCancelled)

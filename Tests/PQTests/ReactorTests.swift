@@ -110,8 +110,9 @@ import Testing
                 let before = try await pool.withConnection {
                     try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
                 }
-                // Terminated while idle in the pool: the server sends its last message and closes.
-                try await killer.query("SELECT pg_terminate_backend(\(before)::int4)")
+                // Terminated while idle in the pool: the server sends its last message and closes. Waited for
+                // (up to 10 s), so a slow machine cannot leave the backend alive past the pause below.
+                try await killer.query("SELECT pg_terminate_backend(\(before)::int4, 10000)")
                 try await killer.query("SELECT pg_sleep(0.2)")
                 let after = try await pool.withConnection {
                     try await $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)

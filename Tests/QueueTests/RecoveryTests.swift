@@ -46,9 +46,11 @@ import Testing
         // The first worker's run task is torn down without graceful hand-back: its pool is closed under it,
         // so neither hand-back nor lease renewal reaches the database, as when a process is killed.
         let doomedPool = db.pool(user: "concord_worker")
-        let doomed = QueueWorker(
-            pool: doomedPool, registry: registry,
-            configuration: fastConfiguration("doomed", lease: .milliseconds(600), shutdownDeadline: .zero))
+        var doomedConfiguration = fastConfiguration("doomed", lease: .milliseconds(600), shutdownDeadline: .zero)
+        // No rescuer of its own: a slow machine that delays its renewals past the short lease would otherwise
+        // let it rescue and rerun its own job before its pool is closed.
+        doomedConfiguration.runsMaintenance = false
+        let doomed = QueueWorker(pool: doomedPool, registry: registry, configuration: doomedConfiguration)
         let doomedTask = Task { try await doomed.run() }
         let enqueued = try await queue.enqueue(NewJob(kind: "hang-once"))
         try await started.wait(forCount: 1, "the first run")

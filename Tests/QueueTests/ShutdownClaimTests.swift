@@ -15,6 +15,7 @@ import Testing
         let pool = db.pool(user: "concord_worker", maxConnections: 1)
         let started = Probe<String>()
         let holding = Probe<Void>()
+        let stopping = Probe<Void>()
         var registry = JobRegistry()
         registry.register(kind: "quick") { _ in
             // Returns once B holds the connection, so that A's completion has to wait for it.
@@ -25,8 +26,10 @@ import Testing
             try await pool.withConnection { _ in
                 await holding.record(())
                 await started.record("B")
-                // Holds the only connection past the shutdown deadline (not cancelled before the hand-back,
-                // which needs this very connection).
+                // Holds the only connection until the stop has begun and past its deadline (not cancelled
+                // before the hand-back, which needs this very connection). Counted from the stop, not from here:
+                // a loaded machine may take longer than any fixed hold to get from here to the stop.
+                try? await stopping.wait(forCount: 1, "the stop")
                 try? await Task.sleep(for: .seconds(2))
             }
         }
@@ -44,6 +47,8 @@ import Testing
         // A's completion is now waiting for the connection, its claim built but not sent; C becomes available.
         let late = try await queue.enqueue(NewJob(kind: "late"))
         try await Task.sleep(for: .milliseconds(100))
+        worker.worker.shutdown()
+        await stopping.record(())
         try await worker.stop()
 
         let state = try await db.superuser("SELECT state FROM queue.jobs WHERE id = \(late.id)")[0]

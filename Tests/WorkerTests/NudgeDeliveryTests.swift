@@ -171,7 +171,7 @@ import Testing
         let (leader, nudges) = try await leaderWithDueNudges(f, count: 1)
         var settings = configuration()
         // Long enough that a loaded machine answers the second attempt in time (at 300 ms CI saw it time out too).
-        settings.httpTimeout = .seconds(1)
+        settings.httpTimeout = .seconds(3)
         let report = try await NudgeDeliverer(store: f.store, configuration: settings)
             .deliver(orgID: f.orgID, leader: leader, now: now)
         #expect(report.sent == 1)
@@ -184,7 +184,7 @@ import Testing
         ).map { try $0.decode((Int?, Bool, Int).self) }
         #expect(attempts.map(\.0) == [nil, 200])
         #expect(attempts.map(\.1) == [true, false])
-        #expect(attempts[0].2 >= 900)
+        #expect(attempts[0].2 >= 2_900)
     }
 
     @Test func twoWorkersDeliverEachNudgeOnce() async throws {
