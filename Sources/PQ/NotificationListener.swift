@@ -30,9 +30,7 @@ public final class NotificationListener: Sendable {
         let loop = ListenLoop(
             conninfo: conninfo, channels: channels, reconnectDelay: reconnectDelay, continuation: continuation)
         continuation.onTermination = { _ in loop.stop() }
-        let thread = Thread { loop.run() }
-        thread.name = "pq.listener"
-        thread.start()
+        startNamedThread("pq.listener") { loop.run() }
         return stream
     }
 }

@@ -123,13 +123,11 @@
             event.events = EPOLLIN.rawValue
             event.data.fd = wakeRead
             precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeRead, &event) == 0, "epoll_ctl failed")
-            let thread = Thread { [unowned self] in
+            startNamedThread("pq.reactor.\(index)") { [unowned self] in
                 // Reactors live as long as the process (`all` holds them).
                 pthread_setspecific(Self.threadKey, Unmanaged.passUnretained(self).toOpaque())
                 self.loop()
             }
-            thread.name = "pq.reactor.\(index)"
-            thread.start()
         }
 
         /// Returns once `socket` (of the connection numbered `owner`) is readable (or, with `orWritable`,

@@ -1,4 +1,5 @@
 import ConcordTestSupport
+import Foundation
 import LocalPostgres
 import PQ
 import Testing
@@ -31,6 +32,21 @@ import Testing
             return all.sorted()
         }
         #expect(sums == (0..<8).map { client in (0..<20).reduce(0) { $0 + client * 100 + $1 } })
+    }
+
+    /// Operators find the reactors by name in `top -H`, `ps -L` and `perf`.
+    @Test func theReactorThreadsCarryTheirNamesInTheKernel() async throws {
+        let database = try await TestDatabase.shared.create(migrated: false)
+        let connection = try await Connection.connect(database.conninfo)
+        #expect(try await connection.query("SELECT 1::int4")[0].decode(0, as: Int.self) == 1)
+        await connection.close()
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").map { task in
+            try String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        for index in Connection.executors.indices {
+            #expect(names.contains("pq.reactor.\(index)"), "threads: \(Set(names).sorted())")
+        }
     }
 
     @Test func aStatementLargerThanTheSocketBuffersIsSentAndItsAnswerReadInPieces() async throws {
