@@ -179,13 +179,21 @@ public final class Connection: @unchecked Sendable {
     /// along and seen nothing come, it is alive without a look of its own: the look is a system call, as much
     /// as a tenth of what a one-row read costs the client.
     func isAliveToLend() async -> Bool {
+        if isQuietToLend { return true }
+        return await isAlive()
+    }
+
+    /// Whether the reactor has watched the idle socket all along and seen nothing come: alive, told without a
+    /// look of its own. False says nothing either way.
+    var isQuietToLend: Bool {
         #if os(Linux)
             let quiet = withExclusiveIfFree { connection in
                 !connection.closed && connection.reactor.isQuiet(PQsocket(connection.handle), owner: connection.number)
             }
-            if quiet == true { return true }
+            return quiet == true
+        #else
+            return false
         #endif
-        return await isAlive()
     }
 
     /// Takes `exclusive` if it is free, without waiting.

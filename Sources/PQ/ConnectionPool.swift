@@ -116,13 +116,19 @@ public final class ConnectionPool: Sendable {
     public func withConnection<T: Sendable>(
         _ body: (Connection) async throws -> T
     ) async throws -> T {
-        let connection = try await acquire()
+        // The usual case, an idle connection the reactor has watched lent and returned idle, takes no async
+        // frame of the pool's: each would be a task allocation and an executor switch for every statement.
+        let connection: Connection
+        switch lendWithoutWaiting() {
+        case .lent(let ready): connection = ready
+        case .taking(let first): connection = try await acquire(first)
+        }
         do {
             let value = try await body(connection)
-            await release(connection)
+            if !takeBackIdle(connection) { await release(connection) }
             return value
         } catch {
-            await release(connection)
+            if !takeBackIdle(connection) { await release(connection) }
             throw error
         }
     }
@@ -146,13 +152,34 @@ public final class ConnectionPool: Sendable {
 
     // MARK: Lending
 
-    private func acquire() async throws -> Connection {
+    /// What a look at the pool lent at once, or what the look gave for `acquire` to go on from.
+    private enum Lending {
+        case lent(Connection)
+        case taking(Taking)
+    }
+
+    /// The first look at the pool, without suspending: an idle connection whose socket its reactor has watched
+    /// and seen nothing on is lent as it is.
+    private func lendWithoutWaiting() -> Lending {
         // A task running on a reactor's thread gets one of that reactor's connections when one is idle, so the
         // answer to its statement resumes it without a hop to another thread.
+        let taking = state.withLock {
+            $0.take(limit: configuration.maxConnections, preferring: Connection.currentWatcher)
+        }
+        if case .handout(.connection(let connection)) = taking, connection.isQuietToLend { return .lent(connection) }
+        return .taking(taking)
+    }
+
+    /// Lends a connection, going on from the first look at the pool: checking the connection it gave, opening
+    /// one in the slot it gave, or waiting in line.
+    private func acquire(_ first: Taking) async throws -> Connection {
         let here = Connection.currentWatcher
+        var next: Taking? = first
         while true {
             let handout: Handout
-            switch state.withLock({ $0.take(limit: configuration.maxConnections, preferring: here) }) {
+            let taking = next ?? state.withLock { $0.take(limit: configuration.maxConnections, preferring: here) }
+            next = nil
+            switch taking {
             case .handout(let now): handout = now
             case .closed: throw Self.closedError
             case .wait: handout = try await wait(preferring: here)
@@ -252,6 +279,24 @@ public final class ConnectionPool: Sendable {
     }
 
     // MARK: Taking back
+
+    /// Takes back a connection that is young enough and idle, when that can be told without suspending; false
+    /// (and the connection still the caller's) otherwise, for `release` to handle.
+    private func takeBackIdle(_ connection: Connection) -> Bool {
+        guard CoarseClock.nanoseconds() &- connection.openedAt < maxLifetimeNanoseconds,
+            connection.transactionStatusIfFree == .idle
+        else { return false }
+        let waiter = state.withLock { state -> Waiter?? in
+            if state.closed { return .none }
+            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
+            state.idle.append(connection)
+            return .some(nil)
+        }
+        // Closed meanwhile: `release` closes the connection.
+        guard let waiter else { return false }
+        waiter?.continuation.resume(returning: .connection(connection))
+        return true
+    }
 
     /// Checks the connection without the lock, then takes the lock once to put the connection back.
     private func release(_ connection: Connection) async {
