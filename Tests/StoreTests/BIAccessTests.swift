@@ -12,7 +12,8 @@ import Testing
         let role = try BIFixture.uniqueRole("bi_one")
         let grant = try await fixture.access.grant(
             role: role, organisations: .listed([BIFixture.orgA]), password: .generatedForNewLogin,
-            limits: try BILoginLimits(statementTimeoutSeconds: 1, connectionLimit: 3))
+            // Long enough that a loaded machine runs the checks below inside it; the sleep overruns it.
+            limits: try BILoginLimits(statementTimeoutSeconds: 3, connectionLimit: 3))
         #expect(grant.created)
         #expect(grant.organisations == [BIFixture.orgA])
         #expect(grant.generatedPassword?.count == 32)
@@ -24,7 +25,7 @@ import Testing
             FROM pg_roles AS r JOIN pg_authid AS a ON a.oid = r.oid WHERE r.rolname = \(role.value)::name
             """)
         #expect(
-            settings == "true 3 statement_timeout=1s,default_transaction_read_only=on,search_path=bi true true",
+            settings == "true 3 statement_timeout=3s,default_transaction_read_only=on,search_path=bi true true",
             "the login is limited, read-only, in concord_bi, and its password stored as a SCRAM verifier")
 
         // Every bi view has rows of both organisations; the login sees A's rows only.
@@ -54,7 +55,7 @@ import Testing
             "\(baseTable.output)")
         let grants = try await fixture.psql(as: role, "SELECT count(*) FROM auth.bi_role_grants")
         #expect(grants.status != 0 && grants.output.contains("42501"), "\(grants.output)")
-        let slow = try await fixture.psql(as: role, "SELECT pg_sleep(1.5)")
+        let slow = try await fixture.psql(as: role, "SELECT pg_sleep(3.5)")
         #expect(slow.status != 0 && slow.output.contains("57014"), "the statement timeout cancels: \(slow.output)")
 
         #expect(try await fixture.access.revoke(role: role))
@@ -135,11 +136,12 @@ import Testing
         let role = try BIFixture.uniqueRole("bi_python")
         _ = try await fixture.access.grant(
             role: role, organisations: .listed([BIFixture.orgB]), password: .generatedForNewLogin,
-            limits: try BILoginLimits(statementTimeoutSeconds: 1))
+            // SQLAlchemy's catalog queries must fit in it on a loaded machine; the script's sleep overruns it.
+            limits: try BILoginLimits(statementTimeoutSeconds: 3))
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/bi_client_check.py").path
         let (status, output) = try await Command.run(
-            "/usr/bin/env", ["python3", script, fixture.database.conninfo(user: role.value), "1.5"])
+            "/usr/bin/env", ["python3", script, fixture.database.conninfo(user: role.value), "3.5"])
         try #require(status == 0, "\(output)")
         struct Report: Decodable {
             var views: [String: [[String]]]
