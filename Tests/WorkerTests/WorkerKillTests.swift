@@ -51,7 +51,9 @@ import Testing
         let queue = JobQueue(pool: f.owner)
         let job = try await queue.enqueue(try WorkerJobs.deliverJob(orgID: f.orgID)).id
 
-        let (process, log) = try startWorker(conninfo: f.database.conninfo(user: "concord_worker"), leaseSeconds: 3)
+        // Short, so the rescue comes soon after the kill; long enough that a stall of the child before it cannot
+        // let the child's own rescuer take the job back from itself.
+        let (process, log) = try startWorker(conninfo: f.database.conninfo(user: "concord_worker"), leaseSeconds: 6)
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             try? FileManager.default.removeItem(at: log)
