@@ -283,49 +283,42 @@ public final class ConnectionPool: Sendable {
     /// Takes back a connection that is young enough and idle, when that can be told without suspending; false
     /// (and the connection still the caller's) otherwise, for `release` to handle.
     private func takeBackIdle(_ connection: Connection) -> Bool {
-        guard CoarseClock.nanoseconds() &- connection.openedAt < maxLifetimeNanoseconds,
-            connection.transactionStatusIfFree == .idle
-        else { return false }
-        let waiter = state.withLock { state -> Waiter?? in
-            if state.closed { return .none }
-            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
-            state.idle.append(connection)
-            return .some(nil)
-        }
+        guard isYoung(connection), connection.transactionStatusIfFree == .idle else { return false }
         // Closed meanwhile: `release` closes the connection.
-        guard let waiter else { return false }
-        waiter?.continuation.resume(returning: .connection(connection))
-        return true
+        return putBack(connection)
     }
 
     /// Checks the connection without the lock, then takes the lock once to put the connection back.
     private func release(_ connection: Connection) async {
         // A connection returned mid-transaction (a caller's bug or an error path) is rolled back or dropped,
         // so nothing of one caller's transaction reaches the next.
-        var reusable = CoarseClock.nanoseconds() &- connection.openedAt < maxLifetimeNanoseconds
+        var reusable = isYoung(connection)
         if reusable {
-            let status: TransactionStatus
-            if let now = connection.transactionStatusIfFree {
-                status = now
-            } else {
-                status = await connection.transactionStatus
-            }
-            switch status {
+            switch await connection.transactionStatus {
             case .idle: break
             case .inTransaction, .failedTransaction:
                 reusable = (try? await connection.simpleQuery("ROLLBACK")) != nil
             case .active, .unknown: reusable = false
             }
         }
-        guard reusable else { return await discard(connection) }
+        guard reusable, putBack(connection) else { return await discard(connection) }
+    }
+
+    private func isYoung(_ connection: Connection) -> Bool {
+        CoarseClock.nanoseconds() &- connection.openedAt < maxLifetimeNanoseconds
+    }
+
+    /// Hands a reusable connection to the first caller in line, or puts it with the idle ones; false (and the
+    /// connection still the caller's) once the pool is closed.
+    private func putBack(_ connection: Connection) -> Bool {
         let (waiter, closed) = state.withLock { state -> (Waiter?, Bool) in
             if state.closed { return (nil, true) }
             if !state.waiters.isEmpty { return (state.waiters.removeFirst(), false) }
             state.idle.append(connection)
             return (nil, false)
         }
-        if closed { return await discard(connection) }
         waiter?.continuation.resume(returning: .connection(connection))
+        return !closed
     }
 
     private func discard(_ connection: Connection) async {
