@@ -136,10 +136,6 @@ import Testing
     /// Whether `condition` held within ten seconds: metrics are recorded after the handler returns, which the
     /// test cannot await.
     static func poll(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<500 {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
+        await eventually(within: .seconds(10), every: .milliseconds(20)) { condition() }
     }
 }

@@ -167,17 +167,6 @@ import Testing
     }
 }
 
-/// Whether `condition` holds within `limit`, looked at every millisecond: a loop of `Task.yield()` would hog a
-/// thread of the cooperative pool, and one without a limit hangs the run when what it waits for came and went.
-private func eventually(within limit: Duration, _ condition: () async -> Bool) async -> Bool {
-    let end = ContinuousClock.now + limit
-    while ContinuousClock.now < end {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return await condition()
-}
-
 actor Flag {
     private(set) var isSet = false
     func set() { isSet = true }

@@ -221,11 +221,7 @@ import Testing
     static func waitUntil(
         _ what: String, timeout: Double, logs: [ChildProcess], _ condition: () async throws -> Bool
     ) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if try await eventually(within: .seconds(timeout), every: .milliseconds(100), condition) { return }
         // Warnings and errors: the info lines of a busy worker would hide them.
         let tails = logs.map { log in
             log.output.split(separator: "\n").filter { !$0.contains(" info ") }.suffix(40).joined(separator: "\n")

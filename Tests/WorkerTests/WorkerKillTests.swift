@@ -154,11 +154,7 @@ import Testing
     func waitUntil(
         _ what: String, timeout: Double, _ condition: () async throws -> Bool
     ) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if try await eventually(within: .seconds(timeout), every: .milliseconds(100), condition) { return }
         Issue.record("timed out waiting until \(what)")
         throw CancellationError()
     }
