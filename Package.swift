@@ -32,12 +32,14 @@ let package = Package(
         // The only module that calls libpq; knows nothing of Concord's domain.
         .target(
             name: "PQ",
-            dependencies: ["CLibPQ", "UUIDText", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "CCPUAffinity", "UUIDText", .product(name: "Logging", package: "swift-log")],
             // Async functions run on their caller's executor: a statement passes through a dozen of them,
             // and a hop check at each entry (a lock when the task prefers an executor) cost a tenth of the
             // client's CPU per read.
             swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
+        // Thread-to-CPU binding and a socket's input CPU, the glibc calls Swift's Glibc module leaves out.
+        .target(name: "CCPUAffinity"),
         // A throwaway PostgreSQL cluster for local runs and tests.
         .target(name: "LocalPostgres"),
         // Numbered SQL migrations applied under an advisory lock.

@@ -45,7 +45,7 @@ struct Benchmark: Sendable {
                 + "duration=\(seconds) \(figures) errors=\(errors) "
                 + String(format: "cpu_us_per_tx=%.1f", cpuSeconds * 1e6 / Double(max(transactions, 1)))
                 + String(format: " user_us_per_tx=%.2f", userSeconds * 1e6 / Double(max(transactions, 1)))
-                + " served=\(served)"
+                + " served=\(served) moved=\(Connection.reactorMoves)"
         }
     }
 

@@ -1,4 +1,5 @@
 #if os(Linux)
+    import CCPUAffinity
     import CLibPQ
 
     /// Statements without a thread hop: the calling task sends them with libpq in non-blocking mode, waits
@@ -9,7 +10,10 @@
         /// cancellation reaching the server; nil (and `body` not run) when the connection is in use.
         func withoutBlockingIfFree<T>(_ body: () async throws -> T) async throws -> T? {
             guard tryExclusive() else { return nil }
-            defer { exclusive.signal() }
+            defer {
+                followInput()
+                exclusive.signal()
+            }
             let ticket = WorkTicket()
             // The executor-inheriting form: the `isolation:` one adds hops to the caller's executor around the
             // handler, and with a task executor preference every hop locks the task's status to look the preference
@@ -25,6 +29,29 @@
             } onCancel: {
                 self.requestCancel(ticket)
             }
+        }
+
+        /// With the reactors bound to CPUs, every 16th statement moves the connection to the reactor bound to
+        /// the CPU where the kernel now handles the socket's input, when that is another reactor's; call with
+        /// `exclusive` held.
+        ///
+        /// Over loopback that CPU is the server process's own (it sends, and the kernel handles the packet
+        /// there); from a network card, the CPU of its receive queue. A statement sent from the thread on that
+        /// CPU wakes the server process where it already is, and the answer is read where it arrived. Left
+        /// on the other core, a quarter of the server's wake-ups crossed cores, each with an interrupt, against
+        /// a twentieth behind pgbench, whose threads the scheduler pairs with their servers by itself
+        /// (Benchmarks/PQBenchmark/README.md).
+        private func followInput() {
+            guard let here = reactor.boundCPU else { return }
+            statementsRun &+= 1
+            guard statementsRun & 15 == 0 else { return }
+            let socket = PQsocket(handle)
+            let incoming = ccpu_socket_incoming(socket)
+            guard incoming >= 0, incoming != here, let target = Reactor.bound(to: incoming), target !== reactor
+            else { return }
+            reactor.forget(socket, owner: number)
+            reactor = target
+            Connection.moves.add(1, ordering: .relaxed)
         }
 
         /// `runPipeline` without blocking: every libpq call here returns at once (`PQgetResult` is only

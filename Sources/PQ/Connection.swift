@@ -31,9 +31,17 @@ public final class Connection: @unchecked Sendable {
     private var statementCounter = 0
     private var closed = false
     #if os(Linux)
-        /// The thread that waits for this connection's socket.
-        let reactor = Reactor.assign()
+        /// The thread that waits for this connection's socket: one in turn; with the reactors bound to CPUs,
+        /// later the one bound to the CPU where the kernel handles the socket's input (`followInput`). Changed
+        /// and read only with `exclusive` held, or by the pool while the connection is idle in it.
+        var reactor = Reactor.assign()
+        /// Statements run without blocking, for looking at where the answers arrive every so often.
+        var statementsRun: UInt32 = 0
     #endif
+    /// How many times a connection moved to the reactor on the CPU where its answers arrive
+    /// (`PQ_REACTOR_BINDING=cpu`), in this process so far.
+    public static var reactorMoves: Int { moves.load(ordering: .relaxed) }
+    static let moves = Atomic<Int>(0)
     /// Unique in the process, unlike the object's address or its socket's number, which are both reused.
     let number = Connection.numbers.add(1, ordering: .relaxed).newValue
     private static let numbers = Atomic<UInt64>(0)

@@ -1,5 +1,6 @@
 #if os(Linux)
     import Foundation
+    import CCPUAffinity
     import CLibPQ
     import Glibc
     import Synchronization
@@ -33,8 +34,35 @@
                 }
                 count = number
             }
-            return (0..<count).map { Reactor(index: $0) }
+            var allowed = [Int32](repeating: 0, count: 1024)
+            let found = max(0, Int(ccpu_allowed(&allowed, Int32(allowed.count))))
+            let binding = ProcessInfo.processInfo.environment["PQ_REACTOR_BINDING"]
+            guard let cpus = placement(binding, reactors: count, allowed: Array(allowed[..<found])) else {
+                FileHandle.standardError.write(
+                    Data("bad configuration: PQ_REACTOR_BINDING: '\(binding ?? "")' is not none or cpu\n".utf8))
+                exit(2)
+            }
+            return (0..<count).map { Reactor(index: $0, boundCPU: cpus[$0]) }
         }()
+
+        /// The CPU each reactor's thread is bound to under the `PQ_REACTOR_BINDING` setting; nil for a setting
+        /// that is neither `none` (the default: the scheduler places them) nor `cpu` (each bound to a CPU of its
+        /// own among `allowed`, the process's, in turn when there are more reactors than CPUs).
+        ///
+        /// Bound, the threads keep to their cores, and each connection moves to the reactor on the CPU where its
+        /// answers arrive (`Connection.followInput`). That pays where tasks run on the reactors
+        /// (`Connection.executors`), as in `pq-benchmark`. Threads a reactor starts inherit its binding, and
+        /// resuming a task of Swift's global pool can make Dispatch start a worker thread from it: leave it off
+        /// where most tasks run elsewhere.
+        static func placement(_ setting: String?, reactors: Int, allowed: [Int32]) -> [Int32?]? {
+            switch setting.flatMap({ $0.isEmpty ? nil : $0 }) ?? "none" {
+            case "none": return Array(repeating: nil, count: reactors)
+            case "cpu":
+                if allowed.isEmpty { return Array(repeating: nil, count: reactors) }
+                return (0..<reactors).map { allowed[$0 % allowed.count] }
+            default: return nil
+            }
+        }
 
         private static let assigned = Mutex(0)
 
@@ -61,6 +89,8 @@
         }()
 
         private let epoll: Int32
+        /// The CPU the thread is bound to (`PQ_REACTOR_BINDING=cpu`), or nil.
+        let boundCPU: Int32?
         /// A pipe that wakes the thread from `epoll_wait` when a job arrives while it sleeps.
         private let wakeRead: Int32
         private let wakeWrite: Int32
@@ -108,7 +138,8 @@
             case lasting
         }
 
-        private init(index: Int) {
+        private init(index: Int, boundCPU: Int32?) {
+            self.boundCPU = boundCPU
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
             precondition(epoll >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
             var ends: [Int32] = [0, 0]
@@ -126,6 +157,7 @@
             startNamedThread("pq.reactor.\(index)") { [unowned self] in
                 // Reactors live as long as the process (`all` holds them).
                 pthread_setspecific(Self.threadKey, Unmanaged.passUnretained(self).toOpaque())
+                if let cpu = self.boundCPU { _ = ccpu_bind_current_thread(cpu) }
                 self.loop()
             }
         }
@@ -170,6 +202,25 @@
                     wake(socket, owner: owner)
                 }
             }
+        }
+
+        /// The (first) reactor bound to `cpu`, if any.
+        static func bound(to cpu: Int32) -> Reactor? {
+            all.first { $0.boundCPU == cpu }
+        }
+
+        /// Stops watching `socket` for good, for a connection that moves to another reactor; call with the
+        /// connection in no one else's hands. Its entry is cleared first, so an event the thread already took
+        /// for the socket finds no waiter and no owner.
+        func forget(_ socket: Int32, owner: UInt64) {
+            guard socket >= 0 else { return }
+            let registered = lock.withLock { watch -> Bool in
+                let index = Int(socket)
+                guard index < watch.sockets.count, watch.sockets[index].owner == owner else { return false }
+                defer { watch.sockets[index] = Socket() }
+                return watch.sockets[index].registration != .absent
+            }
+            if registered { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nil) }
         }
 
         /// Whether `socket` is registered for good and nothing arrived on it unasked: a server that went away

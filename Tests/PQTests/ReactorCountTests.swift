@@ -22,12 +22,30 @@ import Testing
         }
     }
 
+    /// `PQ_REACTOR_BINDING` is `none` or `cpu`; anything else stops the process the same way.
+    @Test func aBindingOtherThanNoneOrCPUStopsTheProcessNamingIt() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.concord.path), "build concord first")
+        let database = try await TestDatabase.shared.create(migrated: true)
+        for good in ["none", "cpu"] {
+            let ran = try await migrateStatus(["PQ_REACTOR_BINDING": good], conninfo: database.conninfo)
+            #expect(ran.status == 0, "\(good): \(ran.output)")
+        }
+        let stopped = try await migrateStatus(["PQ_REACTOR_BINDING": "cores"], conninfo: database.conninfo)
+        #expect(stopped.status == 2, "\(stopped.output)")
+        #expect(stopped.output.contains("bad configuration: PQ_REACTOR_BINDING: 'cores' is not none or cpu"))
+    }
+
     /// `concord migrate status` (it connects once) with `PQ_REACTORS` set; its exit status and all it wrote.
     func migrateStatus(reactors: String, conninfo: String) async throws -> (status: Int32, output: String) {
+        try await migrateStatus(["PQ_REACTORS": reactors], conninfo: conninfo)
+    }
+
+    /// `concord migrate status` with `settings` added to the environment.
+    func migrateStatus(_ settings: [String: String], conninfo: String) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = Self.concord
         process.arguments = ["migrate", "status", "--database-url", conninfo]
-        process.environment = ProcessInfo.processInfo.environment.merging(["PQ_REACTORS": reactors]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(settings) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
