@@ -21,6 +21,8 @@ struct Benchmark: Sendable {
         /// user space (the rest is the kernel's, mostly the sockets').
         var cpuSeconds = 0.0
         var userSeconds = 0.0
+        /// Which of `Connection.executors` watched the connections the reads of the window's last second used.
+        var lastSecondExecutors: Set<Int> = []
 
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
@@ -46,6 +48,7 @@ struct Benchmark: Sendable {
                 + String(format: "cpu_us_per_tx=%.1f", cpuSeconds * 1e6 / Double(max(transactions, 1)))
                 + String(format: " user_us_per_tx=%.2f", userSeconds * 1e6 / Double(max(transactions, 1)))
                 + " served=\(served) moved=\(Connection.reactorMoves)"
+                + " last_second_executors=\(lastSecondExecutors.sorted().map(String.init).joined(separator: ","))"
         }
     }
 
@@ -56,7 +59,7 @@ struct Benchmark: Sendable {
         // Open every connection (and prepare the statement on it) before the clock starts.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<options.clients {
-                group.addTask { try await readOnce(pool, id: client % options.rows + 1) }
+                group.addTask { _ = try await readOnce(pool, id: client % options.rows + 1) }
             }
             try await group.waitForAll()
         }
@@ -95,6 +98,7 @@ struct Benchmark: Sendable {
         for report in perClient {
             total.transactions += report.transactions
             total.served += report.served
+            total.lastSecondExecutors.formUnion(report.lastSecondExecutors)
             total.errors += report.errors
             total.latencies += report.latencies
         }
@@ -111,6 +115,7 @@ struct Benchmark: Sendable {
                 return try await pool.withConnection { connection in
                     await readLoop(client: client, start: start, from: measureFrom, until: measureUntil) { id in
                         try check(try await select(id, on: connection), id: id)
+                        return connection.executorIndex
                     }
                 }
             } catch {
@@ -125,11 +130,12 @@ struct Benchmark: Sendable {
     /// Reads with `read` in a loop until the end of the window, counting those inside it.
     private func readLoop(
         client: Int, start: UInt64, from measureFrom: UInt64, until measureUntil: UInt64,
-        _ read: (Int) async throws -> Void
+        _ read: (Int) async throws -> Int?
     ) async -> Report {
         var random = SplitMix64(seed: UInt64(client) &* 0x9E37_79B9 &+ start)
         var report = Report(transactions: 0, errors: 0, seconds: 0, latencies: [])
         report.latencies.reserveCapacity(1 << 16)
+        let lastSecond = measureUntil - min(1_000_000_000, measureUntil - measureFrom)
         while true {
             let began = now()
             if began >= measureUntil { break }
@@ -140,7 +146,8 @@ struct Benchmark: Sendable {
                 while now() < until {}
             }
             do {
-                try await read(id)
+                let executor = try await read(id)
+                if let executor, began >= lastSecond { report.lastSecondExecutors.insert(executor) }
             } catch {
                 failed = true
             }
@@ -158,11 +165,14 @@ struct Benchmark: Sendable {
     }
 
     /// One read, decoded; the shape of the statements matches the pgbench scripts in `pq-vs-pgbench`.
-    private func readOnce(_ pool: ConnectionPool, id: Int) async throws {
+    private func readOnce(_ pool: ConnectionPool, id: Int) async throws -> Int? {
         switch options.mode {
         case .read:
-            let row = try await pool.withConnection { connection in try await select(id, on: connection) }
+            let (row, executor) = try await pool.withConnection { connection in
+                (try await select(id, on: connection), connection.executorIndex)
+            }
             try check(row, id: id)
+            return executor
         case .tenant:
             let org = String(id % 100)
             let results = try await pool.pipelinedRead(
@@ -174,6 +184,7 @@ struct Benchmark: Sendable {
                     """
                 ])
             try check(results[0], id: id)
+            return nil
         }
     }
 

@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "CCPUAffinity.h"
 
+#ifdef __linux__
+
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/socket.h>
@@ -21,11 +24,11 @@ int ccpu_allowed(int *cpus, int capacity) {
 }
 
 int ccpu_bind_current_thread(int cpu) {
-    if (cpu < 0 || cpu >= CPU_SETSIZE) return -1;
+    if (cpu < 0 || cpu >= CPU_SETSIZE) return EINVAL;
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
-    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0 ? 0 : -1;
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
 int ccpu_socket_incoming(int socket) {
@@ -34,3 +37,11 @@ int ccpu_socket_incoming(int socket) {
     if (getsockopt(socket, SOL_SOCKET, SO_INCOMING_CPU, &cpu, &size) != 0) return -1;
     return cpu;
 }
+
+#else
+
+int ccpu_allowed(int *cpus, int capacity) { (void)cpus; (void)capacity; return -1; }
+int ccpu_bind_current_thread(int cpu) { (void)cpu; return -1; }
+int ccpu_socket_incoming(int socket) { (void)socket; return -1; }
+
+#endif

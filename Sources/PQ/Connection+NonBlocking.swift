@@ -31,9 +31,9 @@
             }
         }
 
-        /// With the reactors bound to CPUs, every 16th statement moves the connection to the reactor bound to
-        /// the CPU where the kernel now handles the socket's input, when that is another reactor's; call with
-        /// `exclusive` held.
+        /// With the reactors bound to CPUs, every 16th use (a statement, or a pipeline) moves the connection to
+        /// the reactor bound to the CPU where the kernel now handles the socket's input, when that is another
+        /// reactor's; call with `exclusive` held.
         ///
         /// Over loopback that CPU is the server process's own (it sends, and the kernel handles the packet
         /// there); from a network card, the CPU of its receive queue. A statement sent from the thread on that
@@ -47,7 +47,8 @@
             guard statementsRun & 15 == 0 else { return }
             let socket = PQsocket(handle)
             let incoming = ccpu_socket_incoming(socket)
-            guard incoming >= 0, incoming != here, let target = Reactor.bound(to: incoming), target !== reactor
+            guard incoming >= 0, incoming != here, let target = Reactor.bound(to: incoming, for: number),
+                target !== reactor
             else { return }
             reactor.forget(socket, owner: number)
             reactor = target

@@ -35,7 +35,8 @@ public final class Connection: @unchecked Sendable {
         /// later the one bound to the CPU where the kernel handles the socket's input (`followInput`). Changed
         /// and read only with `exclusive` held, or by the pool while the connection is idle in it.
         var reactor = Reactor.assign()
-        /// Statements run without blocking, for looking at where the answers arrive every so often.
+        /// Uses of the non-blocking path (a statement or a pipeline each), for looking at where the answers
+        /// arrive every so often.
         var statementsRun: UInt32 = 0
     #endif
     /// How many times a connection moved to the reactor on the CPU where its answers arrive

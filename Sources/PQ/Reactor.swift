@@ -89,6 +89,8 @@
         }()
 
         private let epoll: Int32
+        /// Its place in `all`.
+        let index: Int
         /// The CPU the thread is bound to (`PQ_REACTOR_BINDING=cpu`), or nil.
         let boundCPU: Int32?
         /// A pipe that wakes the thread from `epoll_wait` when a job arrives while it sleeps.
@@ -139,6 +141,7 @@
         }
 
         private init(index: Int, boundCPU: Int32?) {
+            self.index = index
             self.boundCPU = boundCPU
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
             precondition(epoll >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
@@ -157,7 +160,15 @@
             startNamedThread("pq.reactor.\(index)") { [unowned self] in
                 // Reactors live as long as the process (`all` holds them).
                 pthread_setspecific(Self.threadKey, Unmanaged.passUnretained(self).toOpaque())
-                if let cpu = self.boundCPU { _ = ccpu_bind_current_thread(cpu) }
+                if let cpu = self.boundCPU {
+                    let error = ccpu_bind_current_thread(cpu)
+                    // Unbound, the thread still works; connections then move to it less to the point.
+                    if error != 0 {
+                        let reason = String(cString: strerror(error))
+                        FileHandle.standardError.write(
+                            Data("pq: pq.reactor.\(index) not bound to CPU \(cpu): \(reason)\n".utf8))
+                    }
+                }
                 self.loop()
             }
         }
@@ -204,10 +215,15 @@
             }
         }
 
-        /// The (first) reactor bound to `cpu`, if any.
-        static func bound(to cpu: Int32) -> Reactor? {
-            all.first { $0.boundCPU == cpu }
+        /// The reactor bound to `cpu` for the connection numbered `owner`: with more reactors than CPUs, the
+        /// connections of a CPU spread over its reactors by number. Nil when no reactor is bound to `cpu`.
+        static func bound(to cpu: Int32, for owner: UInt64) -> Reactor? {
+            guard let reactors = byCPU[cpu] else { return nil }
+            return reactors[Int(owner % UInt64(reactors.count))]
         }
+
+        private static let byCPU: [Int32: [Reactor]] = Dictionary(
+            grouping: all.filter { $0.boundCPU != nil }, by: { $0.boundCPU! })
 
         /// Stops watching `socket` for good, for a connection that moves to another reactor; call with the
         /// connection in no one else's hands. Its entry is cleared first, so an event the thread already took
@@ -359,6 +375,16 @@ extension Connection {
             return Reactor.all
         #else
             return []
+        #endif
+    }
+
+    /// The index in `executors` of the reactor that watches this connection's socket (nil where there are
+    /// none). With `PQ_REACTOR_BINDING=cpu` it can change after a statement; read it while holding the connection.
+    public var executorIndex: Int? {
+        #if os(Linux)
+            return reactor.index
+        #else
+            return nil
         #endif
     }
 
