@@ -68,11 +68,8 @@
             #expect(cpus.count == 2 && cpus.allSatisfy { $0.count == 1 } && Set(cpus).count == 2, "\(cpus)")
             let first = try #require(cpus.first?.first)
             for backend in backends {
-                let taskset = Process()
-                taskset.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                taskset.arguments = ["taskset", "-p", "-c", "\(first)", "\(backend)"]
-                taskset.standardOutput = FileHandle.nullDevice
-                #expect(try await start(taskset).value == 0, "taskset -p -c \(first) \(backend)")
+                let taskset = try await Command.run("/usr/bin/env", ["taskset", "-p", "-c", "\(first)", "\(backend)"])
+                #expect(taskset.status == 0, "taskset -p -c \(first) \(backend): \(taskset.output)")
             }
 
             let status = await exited.value
